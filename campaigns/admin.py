@@ -1,0 +1,206 @@
+import json
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from .forms import CampaignForm
+from .models import Callee, CalleeList, Campaign, SmsTemplate, Submission, VoiceFile
+from .services import bodies
+from .services.campaigns import campaign_problems, campaign_queue, campaign_refusal
+from .tasks import submit_campaign
+
+BODY_PREVIEW_CALLEES = 3
+
+
+@admin.register(CalleeList)
+class CalleeListAdmin(admin.ModelAdmin):
+    list_display = ("name", "callee_count", "created_at", "callees_link")
+    search_fields = ("name",)
+
+    @admin.display(description="")
+    def callees_link(self, obj):
+        url = reverse("admin:campaigns_callee_changelist") + f"?callee_list__id__exact={obj.pk}"
+        return format_html('<a href="{}">View callees</a>', url)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(callee_count=Count("callees"))
+
+    @admin.display(description="callees", ordering="callee_count")
+    def callee_count(self, obj):
+        return obj.callee_count
+
+
+@admin.register(Callee)
+class CalleeAdmin(admin.ModelAdmin):
+    list_display = ("number", "callee_list", "text1", "text2", "text3")
+    list_filter = ("callee_list",)
+    list_select_related = ("callee_list",)
+    search_fields = ("number", "text1")
+    autocomplete_fields = ("callee_list",)
+    show_full_result_count = False
+
+
+@admin.register(SmsTemplate)
+class SmsTemplateAdmin(admin.ModelAdmin):
+    list_display = ("name", "sms_app_id", "sender_id", "short_content")
+    search_fields = ("name", "content")
+
+    @admin.display(description="SMS text")
+    def short_content(self, obj):
+        return Truncator(obj.content).chars(60)
+
+
+@admin.register(VoiceFile)
+class VoiceFileAdmin(admin.ModelAdmin):
+    list_display = ("name", "provider_file_id", "uploaded_at")
+    search_fields = ("name", "provider_file_id")
+    readonly_fields = ("uploaded_at",)
+
+
+class SubmissionInline(admin.TabularInline):
+    model = Submission
+    extra = 0
+    can_delete = False
+    fields = ("started_at", "user", "outcome", "http_status", "code", "message", "key_id", "duration_ms")
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = ("campaign", "started_at", "user", "outcome", "http_status", "code", "key_id")
+    list_filter = ("outcome",)
+    list_select_related = ("campaign", "user")
+    readonly_fields = [f.name for f in Submission._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    form = CampaignForm
+    list_display = ("task_name", "status_badge", "callee_list", "callee_count", "send_time", "key_id",
+                    "updated_at")
+    list_filter = ("status", "source", "hang_up_sms", "to_agents")
+    list_select_related = ("callee_list",)
+    search_fields = ("task_name", "key_id")
+    autocomplete_fields = ("callee_list",)
+    actions = ["submit_to_laaffic"]
+    inlines = [SubmissionInline]
+    readonly_fields = ("status", "status_detail", "key_id", "provider_code", "provider_message")
+    fieldsets = (
+        ("Outcome", {"fields": readonly_fields}),
+        ("Task", {"fields": ("task_name", "app_id", "display_number", "callee_list")}),
+        ("Message", {"fields": ("source", "voice_file", "tts_text", "language", "voice_gender",
+                                "speaking_rate", "accent")}),
+        ("Schedule", {"fields": (
+            "send_time", ("window_1_start", "window_1_end"), ("window_2_start", "window_2_end"),
+            ("window_3_start", "window_3_end"), "loop_count", "max_call_seconds", "max_ringing_seconds",
+            "delay_play_seconds", "delay_hangup_seconds")}),
+        ("Hang-up SMS", {"fields": ("hang_up_sms", "sms_template", "sms_on_key_press", "sms_key",
+                                    "sms_on_success", "sms_success_delay_seconds", "sms_on_failure",
+                                    "sms_on_ring")}),
+        ("Transfer to agents", {"fields": ("to_agents", "agent_group_id", "outbound_control",
+                                           "callout_rate", "transfer_when", "transfer_key",
+                                           "transfer_delay_seconds")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(callee_count=Count("callee_list__callees"))
+
+    def get_changeform_initial_data(self, request):
+        return {"app_id": settings.LAAFFIC_APP_ID, **super().get_changeform_initial_data(request)}
+
+    def has_change_permission(self, request, obj=None):
+        # Once queued or sent, a campaign is a record of what went out.
+        if obj is not None and not obj.is_editable:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_submit_permission(self, request):
+        return request.user.has_perm("campaigns.submit_campaign")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="callees", ordering="callee_count")
+    def callee_count(self, obj):
+        return obj.callee_count
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, obj):
+        colours = {"submitted": "#2e7d32", "failed": "#c62828", "unknown": "#ef6c00"}
+        return format_html('<b style="color:{}" title="{}">{}</b>', colours.get(obj.status, "inherit"),
+                           obj.status_detail, obj.get_status_display())
+
+    @admin.action(description="Submit to Laaffic (starts calling, costs money)", permissions=["submit"])
+    def submit_to_laaffic(self, request, queryset):
+        campaigns = list(queryset.select_related("callee_list", "voice_file", "sms_template"))
+        if request.POST.get("confirm") == "yes":
+            return self._queue(request, campaigns)
+        reviews = [self._review(campaign) for campaign in campaigns]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Submit to Laaffic?",
+            "reviews": reviews,
+            "ready": [r for r in reviews if not r["problems"] and not r["refusal"]],
+            "queryset": queryset,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "user_zone": timezone.get_current_timezone_name(),
+            "provider_zone": bodies.provider_tz().key,
+        }
+        return TemplateResponse(request, "admin/campaigns/campaign/submit_confirmation.html", context)
+
+    def _review(self, campaign):
+        callees = bodies.callee_entries(campaign.callee_list_id)
+        body = bodies.campaign_body(campaign, callees)
+        shown = dict(body, numberInfoList=callees[:BODY_PREVIEW_CALLEES])
+        if len(callees) > BODY_PREVIEW_CALLEES:
+            shown["numberInfoList"].append(f"… and {len(callees) - BODY_PREVIEW_CALLEES:,} more callees")
+        if "baseFile" in shown:
+            shown["baseFile"] = f"[{len(shown['baseFile']):,} characters of audio]"
+        return {
+            "campaign": campaign,
+            "callee_count": len(callees),
+            "send_time_local": timezone.localtime(campaign.send_time) if campaign.send_time else None,
+            "send_time_provider": body.get("sendTime"),
+            "refusal": campaign_refusal(campaign),
+            "problems": campaign_problems(campaign, callees),
+            "body": json.dumps(shown, indent=2, ensure_ascii=False),
+        }
+
+    def _queue(self, request, campaigns):
+        queued = 0
+        for campaign in campaigns:
+            result = campaign_queue(campaign, user=request.user)
+            if result.queued:
+                queued += 1
+                transaction.on_commit(
+                    lambda pk=campaign.pk: submit_campaign.delay(pk, user_id=request.user.pk)
+                )
+            else:
+                self.message_user(request, result.message, messages.ERROR)
+        if queued:
+            self.message_user(
+                request,
+                f"{queued} campaign{'s' if queued != 1 else ''} queued for sending to Laaffic. "
+                "The status changes to Submitted once Laaffic accepts it.",
+                messages.SUCCESS,
+            )

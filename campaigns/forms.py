@@ -1,0 +1,130 @@
+"""The campaign form. Its checks are the rules module's, mapped onto form fields."""
+import copy
+
+from django import forms
+from django.forms.models import construct_instance
+from django.utils import timezone
+
+from . import rules
+from .models import YES_NO, Campaign
+from .services import bodies
+from .services.campaigns import campaign_problems
+
+WINDOW_COUNT = rules.MAX_WINDOWS
+YES_NO_FIELDS = (
+    "hang_up_sms", "sms_on_key_press", "sms_on_success", "sms_on_failure", "sms_on_ring", "to_agents",
+)
+# Rule problems on these API fields belong to these form fields.
+FORM_FIELD_FOR = {
+    **{api: field for api, field in bodies.SCALARS.items()},
+    "voiceFileId": "voice_file", "uploadName": "voice_file", "baseFile": "voice_file",
+    "smsAppId": "sms_template", "smsContent": "sms_template", "senderId": "sms_template",
+    "feedbackValue": "sms_key", "sendTime": "send_time", "numberInfoList": "callee_list",
+}
+CALLEE_ERRORS_SHOWN = 10
+
+
+def window_field(label):
+    return forms.TimeField(
+        label=label, required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        exclude = ["status", "status_detail", "key_id", "provider_code", "provider_message",
+                   "created_by", "calling_windows"]
+        widgets = {
+            "tts_text": forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
+            "send_time": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M:%S"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in YES_NO_FIELDS:
+            model_field = Campaign._meta.get_field(name)
+            self.fields[name] = forms.TypedChoiceField(
+                label=model_field.verbose_name.capitalize(), choices=YES_NO, coerce=int, initial=0,
+                help_text=model_field.help_text,
+            )
+        self.fields["send_time"].input_formats = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S",
+                                                  "%Y-%m-%d %H:%M"]
+        self.fields["send_time"].help_text = (
+            f"Your time ({timezone.get_current_timezone_name()}). Empty to start calling straight away."
+        )
+        zone = timezone.get_current_timezone_name()
+        for i in range(1, WINDOW_COUNT + 1):
+            self.fields[f"window_{i}_start"] = window_field(f"Calling window {i}: from")
+            self.fields[f"window_{i}_end"] = window_field(f"Calling window {i}: until")
+        self.fields["window_1_start"].help_text = (
+            f"Up to three daily windows in your time ({zone}); calls are only made inside them. "
+            "Leave all empty to call at any time."
+        )
+        day = self._reference_day(self.instance.send_time)
+        for i, window in enumerate(self.instance.calling_windows or [], start=1):
+            if i <= WINDOW_COUNT:
+                self.initial[f"window_{i}_start"] = bodies.window_from_provider(window["start"], day)
+                self.initial[f"window_{i}_end"] = bodies.window_from_provider(window["end"], day)
+
+    @staticmethod
+    def _reference_day(send_time):
+        return timezone.localtime(send_time or timezone.now()).date()
+
+    def _windows(self) -> list[dict]:
+        day = self._reference_day(self.cleaned_data.get("send_time"))
+        windows = []
+        for i in range(1, WINDOW_COUNT + 1):
+            start, end = (self.cleaned_data.get(f"window_{i}_{part}") for part in ("start", "end"))
+            if start is None and end is None:
+                continue
+            if start is None or end is None:
+                self.add_error(f"window_{i}_start" if start is None else f"window_{i}_end",
+                               "Give both the start and the end of this calling window.")
+                continue
+            if start == end:
+                self.add_error(f"window_{i}_end", "The window ends when it starts; it would never call.")
+                continue
+            windows.append({"start": bodies.window_to_provider(start, day),
+                            "end": bodies.window_to_provider(end, day)})
+        return windows
+
+    def clean(self):
+        cleaned = super().clean()
+        candidate = copy.copy(self.instance)
+        construct_instance(self, candidate, self._meta.fields, self._meta.exclude)
+        candidate.calling_windows = self._windows()
+        if self.errors.get("callee_list") or candidate.callee_list_id is None:
+            return cleaned
+        self.calling_windows = candidate.calling_windows
+        callee_errors = 0
+        for problem in campaign_problems(candidate):
+            field = self._form_field(problem.field)
+            if field in self.errors:
+                continue
+            if field == "callee_list" and problem.field.startswith("numberInfoList["):
+                callee_errors += 1
+                if callee_errors > CALLEE_ERRORS_SHOWN:
+                    continue
+                position = int(problem.field[len("numberInfoList["):].split("]")[0]) + 1
+                self.add_error(field, f"Callee {position}: {problem.message}")
+            else:
+                self.add_error(field, problem.message)
+        if callee_errors > CALLEE_ERRORS_SHOWN:
+            self.add_error("callee_list", f"…and {callee_errors - CALLEE_ERRORS_SHOWN} more problems with "
+                                          "callees. Fix the list, then save again.")
+        return cleaned
+
+    def _form_field(self, api_field: str) -> str | None:
+        if api_field.startswith("numberInfoList"):
+            return "callee_list"
+        if api_field.startswith("allowSendTime["):
+            i = int(api_field[len("allowSendTime["):].split("]")[0]) + 1
+            part = "end" if api_field.endswith("endTime") else "start"
+            return f"window_{i}_{part}" if i <= WINDOW_COUNT else None
+        field = FORM_FIELD_FOR.get(api_field)
+        return field if field in self.fields else None
+
+    def save(self, commit=True):
+        self.instance.calling_windows = getattr(self, "calling_windows", self.instance.calling_windows)
+        return super().save(commit)

@@ -1,0 +1,47 @@
+import json
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from campaigns.models import Campaign
+from campaigns.services.campaigns import campaign_give_up, campaign_queue, campaign_submit
+
+# Retries of a temporary failure while the command waits; longer waits are the worker's job.
+ATTEMPTS = 3
+
+
+class Command(BaseCommand):
+    help = "Submit a campaign to Laaffic now, through the same checks as the admin action."
+
+    def add_arguments(self, parser):
+        parser.add_argument("task_name")
+        parser.add_argument("--json", action="store_true", help="print one JSON line")
+
+    def handle(self, *args, task_name, json: bool, **options):
+        campaign = Campaign.objects.filter(task_name=task_name).first()
+        if campaign is None:
+            raise CommandError(f"No campaign has the task name {task_name!r}.")
+        result = campaign_queue(campaign)
+        if result.queued:
+            for attempt in range(1, ATTEMPTS + 1):
+                result = campaign_submit(campaign.pk)
+                if result.retry_in is None:
+                    break
+                if attempt == ATTEMPTS:
+                    campaign_give_up(campaign.pk, result.message)
+                else:
+                    time.sleep(min(result.retry_in, 2.0 * attempt))
+        campaign.refresh_from_db()
+        line = {
+            "task_name": campaign.task_name, "status": campaign.status, "key_id": campaign.key_id,
+            "code": result.code or campaign.provider_code, "message": result.message,
+        }
+        if json:
+            self.stdout.write(json_module.dumps(line, ensure_ascii=False))
+        else:
+            self.stdout.write(f"{campaign.task_name}: {campaign.get_status_display()}. {result.message}")
+        if campaign.status != Campaign.Status.SUBMITTED:
+            raise SystemExit(1)
+
+
+json_module = json

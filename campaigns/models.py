@@ -1,0 +1,295 @@
+"""Campaign data. Fields use Python names; the provider's names appear only where
+the request body is built (campaigns/services/bodies.py)."""
+from django.conf import settings
+from django.db import models
+
+from . import rules
+
+YES_NO = [(0, "No"), (1, "Yes")]
+
+
+class CalleeList(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "callee list"
+
+    def __str__(self):
+        return self.name
+
+
+class Callee(models.Model):
+    callee_list = models.ForeignKey(CalleeList, on_delete=models.CASCADE, related_name="callees")
+    number = models.CharField(
+        "phone number", max_length=15,
+        help_text="Digits only, country code first, 7 to 15 digits (e.g. 8613000000001).",
+    )
+    text1 = models.CharField(max_length=30, blank=True)
+    text2 = models.CharField(max_length=30, blank=True)
+    text3 = models.CharField(max_length=30, blank=True)
+    text4 = models.CharField(max_length=30, blank=True)
+    text5 = models.CharField(max_length=30, blank=True)
+    text6 = models.CharField(max_length=30, blank=True)
+    text7 = models.CharField(max_length=30, blank=True)
+    text8 = models.CharField(max_length=30, blank=True)
+    text9 = models.CharField(max_length=30, blank=True)
+    text10 = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["callee_list", "number"], name="callee_once_per_list"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class SmsTemplate(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    sms_app_id = models.CharField(
+        "SMS app ID", max_length=64, help_text="The SMS application's ID from your Laaffic console.",
+    )
+    content = models.TextField(
+        "SMS text",
+        help_text="Up to 1000 characters. ${text1} to ${text10} are replaced by each callee's "
+                  "Text 1 to Text 10.",
+    )
+    sender_id = models.CharField(
+        "sender ID", max_length=32, blank=True, help_text="Optional, up to 32 characters.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "SMS template"
+
+    def __str__(self):
+        return self.name
+
+
+class VoiceFile(models.Model):
+    name = models.CharField(
+        "file name", max_length=32, unique=True,
+        help_text="5 to 32 characters, with its extension (.mp3, .m4a or .wav).",
+    )
+    audio = models.FileField(upload_to="voice_files/", blank=True)
+    provider_file_id = models.CharField(
+        "Laaffic voice file ID", max_length=128, blank=True,
+        help_text="Filled in when the file is uploaded to Laaffic; leave empty for new files.",
+    )
+    uploaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Campaign(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        QUEUED = "queued", "Queued"
+        SUBMITTING = "submitting", "Submitting"
+        SUBMITTED = "submitted", "Submitted"
+        FAILED = "failed", "Failed"
+        UNKNOWN = "unknown", "Unknown: check before resending"
+
+    class Source(models.IntegerChoices):
+        VOICE_FILE = 1, "Recorded file already on Laaffic"
+        INLINE_FILE = 2, "Recorded file sent with the task"
+        TEXT_TO_SPEECH = 3, "Text-to-speech"
+
+    class Gender(models.IntegerChoices):
+        MALE = 1, "Male"
+        FEMALE = 2, "Female"
+
+    class TransferWhen(models.IntegerChoices):
+        AFTER_MESSAGE = 1, "After the message has played"
+        ON_KEY = 2, "When the callee presses a key"
+
+    # Task
+    task_name = models.CharField(
+        max_length=64, unique=True,
+        help_text="2 to 64 characters. Laaffic needs a new name for every task.",
+    )
+    app_id = models.CharField(
+        "voice app ID", max_length=64, help_text="The voice application's ID from your Laaffic console.",
+    )
+    display_number = models.CharField(
+        "caller ID shown", max_length=20, blank=True,
+        help_text="The number callees see, up to 20 digits. Leave empty for Laaffic's default.",
+    )
+    callee_list = models.ForeignKey(CalleeList, on_delete=models.PROTECT, related_name="campaigns")
+
+    # Message
+    source = models.PositiveSmallIntegerField(
+        "message source", choices=Source.choices, default=Source.TEXT_TO_SPEECH,
+    )
+    voice_file = models.ForeignKey(
+        VoiceFile, on_delete=models.PROTECT, null=True, blank=True, related_name="campaigns",
+        help_text="The recorded message, for the two recorded-file sources.",
+    )
+    tts_text = models.TextField(
+        "text to speak", blank=True,
+        help_text="For text-to-speech: up to 1000 characters.",
+    )
+    language = models.CharField(
+        max_length=16, blank=True,
+        help_text="For text-to-speech: Laaffic's language code, e.g. "
+                  + ", ".join(f"{code} ({name})" for code, name in rules.KNOWN_LANGUAGES.items()) + ".",
+    )
+    speaking_rate = models.FloatField(
+        null=True, blank=True,
+        help_text="0.25 to 4 times normal speed. Empty for normal speed.",
+    )
+    voice_gender = models.PositiveSmallIntegerField(
+        "voice", choices=Gender.choices, null=True, blank=True,
+        help_text="Empty lets Laaffic choose (female where there are several voices).",
+    )
+    accent = models.CharField(
+        max_length=16, blank=True, help_text="Optional accent code, e.g. 1 (US English), 91 (India).",
+    )
+
+    # Schedule
+    send_time = models.DateTimeField(
+        "scheduled start", null=True, blank=True, help_text="Empty to start calling straight away.",
+    )
+    calling_windows = models.JSONField(
+        default=list, blank=True,
+        help_text="Up to 3 daily windows, in Laaffic's time zone, as "
+                  '[{"start": "09:00", "end": "18:00"}].',
+    )
+    loop_count = models.PositiveSmallIntegerField(
+        "times played", default=1, help_text="How many times the message plays: 1 to 9.",
+    )
+    max_call_seconds = models.PositiveSmallIntegerField(
+        "maximum call length", default=60,
+        help_text="Seconds after the callee answers before the call is hung up: 1 to 999.",
+    )
+    max_ringing_seconds = models.PositiveSmallIntegerField(
+        "maximum ringing time", null=True, blank=True, default=60,
+        help_text="Seconds to let the phone ring: 20 to 120 (Laaffic's default is 60).",
+    )
+    delay_play_seconds = models.PositiveSmallIntegerField(
+        "delay before playing", null=True, blank=True, default=0,
+        help_text="Seconds of silence after answering before the message: 0 to 999.",
+    )
+    delay_hangup_seconds = models.PositiveSmallIntegerField(
+        "delay before hanging up", null=True, blank=True, default=0,
+        help_text="Seconds to wait after the message before hanging up: 0 to 999.",
+    )
+
+    # Hang-up SMS
+    hang_up_sms = models.PositiveSmallIntegerField(
+        "send a hang-up SMS", choices=YES_NO, null=True, blank=True, default=0,
+    )
+    sms_template = models.ForeignKey(
+        SmsTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="campaigns",
+        verbose_name="SMS template",
+    )
+    sms_on_key_press = models.PositiveSmallIntegerField(
+        "SMS on key press", choices=YES_NO, null=True, blank=True, default=0,
+    )
+    sms_key = models.CharField(
+        "key that triggers the SMS", max_length=1, blank=True, help_text="One key, 0 to 9.",
+    )
+    sms_on_success = models.PositiveSmallIntegerField(
+        "SMS after an answered call", choices=YES_NO, null=True, blank=True, default=0,
+    )
+    sms_success_delay_seconds = models.PositiveSmallIntegerField(
+        "SMS delay after an answered call", null=True, blank=True,
+        help_text="Seconds after the call before the SMS goes out: 0 to 9999.",
+    )
+    sms_on_failure = models.PositiveSmallIntegerField(
+        "SMS after a failed call", choices=YES_NO, null=True, blank=True, default=0,
+    )
+    sms_on_ring = models.PositiveSmallIntegerField(
+        "SMS when the phone rings", choices=YES_NO, null=True, blank=True, default=0,
+    )
+
+    # Transfer to agents
+    to_agents = models.PositiveSmallIntegerField(
+        "transfer to agents", choices=YES_NO, null=True, blank=True, default=0,
+    )
+    agent_group_id = models.PositiveIntegerField("agent group ID", null=True, blank=True)
+    outbound_control = models.PositiveSmallIntegerField(
+        "outbound pacing", choices=[(1, "Proportional")], null=True, blank=True,
+    )
+    callout_rate = models.PositiveSmallIntegerField(
+        "calls per agent", null=True, blank=True, help_text="1 to 100 calls per available agent.",
+    )
+    transfer_when = models.PositiveSmallIntegerField(
+        "when to transfer", choices=TransferWhen.choices, null=True, blank=True,
+    )
+    transfer_key = models.PositiveSmallIntegerField(
+        "transfer key", null=True, blank=True,
+        help_text="The key (0 to 9) callees press to reach an agent.",
+    )
+    transfer_delay_seconds = models.PositiveIntegerField(
+        "delay before transfer", null=True, blank=True,
+        help_text="Seconds; used when callees press a key to reach an agent.",
+    )
+
+    # Outcome
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status_detail = models.TextField(blank=True, help_text="Why the campaign is in its status.")
+    key_id = models.CharField("Laaffic key ID", max_length=64, blank=True)
+    provider_code = models.CharField(max_length=16, blank=True)
+    provider_message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("submit_campaign", "Can submit campaigns to Laaffic (spends money)")]
+
+    def __str__(self):
+        return self.task_name
+
+    @property
+    def is_editable(self):
+        return self.status in (self.Status.DRAFT, self.Status.FAILED)
+
+
+class Submission(models.Model):
+    """One attempt to POST a campaign. Written before the call, completed after it."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "In progress"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+        RETRY = "retry", "Temporary failure"
+        UNKNOWN = "unknown", "No answer"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="submissions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+    )
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
+    url = models.CharField(max_length=300, blank=True)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    code = models.CharField("provider code", max_length=16, blank=True)
+    message = models.TextField(blank=True)
+    key_id = models.CharField(max_length=64, blank=True)
+    request_headers = models.JSONField(default=dict, blank=True)
+    request_body = models.JSONField(
+        default=dict, blank=True,
+        help_text="As sent, with the callee list replaced by its count and SHA-256 digest.",
+    )
+    response_body = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return f"{self.campaign} at {self.started_at:%Y-%m-%d %H:%M:%S}"

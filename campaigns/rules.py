@@ -1,0 +1,416 @@
+"""The contract of Laaffic's `POST /v3/voice/group/call/send`, in one place.
+
+Source: shared/laaffic/group-call-send.txt (the provider's page). Every rule of
+that page is written here once. The admin form, the JSON loader, the pre-submit
+check and the local simulator all call `check_body`.
+
+Pure: plain values in, `Problem`s out. No ORM, no settings, no request.
+Problems are keyed by the API's own field names (`taskName`,
+`numberInfoList[3].text1`, `allowSendTime[0].strTime`) and carry the status code
+the provider answers for that kind of mistake.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+MAX_CALLEES = 100_000
+TEXT_FIELDS = tuple(f"text{i}" for i in range(1, 11))
+PUSH_FLAGS = ("feedbackPush", "successPush", "failedPush", "ringPush")
+SEND_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+WINDOW_FORMAT = "%H:%M"
+MAX_WINDOWS = 3
+# Languages the provider's pages list for text-to-speech (`lan`); the list is
+# known to be incomplete, so it is offered as help, not enforced.
+KNOWN_LANGUAGES = {
+    "EN": "English", "VN": "Vietnamese", "JP": "Japanese", "ARB": "Arabic", "DE": "German",
+    "IN": "Hindi", "IT": "Italian", "KR": "Korean", "RU": "Russian", "ES": "Spanish",
+    "PT": "Portuguese", "IDN": "Indonesian", "BD": "Bengali (Bangladesh)", "TH": "Thai",
+}
+
+# Status codes the provider answers for the mistakes below.
+PARAMETER = "-22"
+NO_NUMBERS = "-35"
+TTS_TEXT_AND_LANGUAGE = "-38"
+NAME_EXISTS = "-41"
+NO_SMS_TRIGGER = "-53"
+
+STRING_FIELDS = frozenset({
+    "appId", "displayNum", "taskName", "voiceFileId", "uploadName", "baseFile", "text", "lan",
+    "accent", "sendTime", "smsAppId", "smsContent", "senderId",
+})
+INTEGER_FIELDS = frozenset({
+    "source", "ssmlGender", "loopCount", "maxCalls", "hangUpSms", "successPushTime", "toSeat",
+    "sipGroupId", "outboundControl", "calloutRate", "toSeatType", "toSeatKey", "maxRingingTime",
+    "delayPlay", "delayHangup", "delayTransfer", *PUSH_FLAGS,
+})
+KNOWN_FIELDS = STRING_FIELDS | INTEGER_FIELDS | {
+    "numberInfoList", "speakingRate", "feedbackValue", "allowSendTime",
+}
+CALLEE_FIELDS = frozenset({"calleeNumber", *TEXT_FIELDS})
+WINDOW_FIELDS = frozenset({"strTime", "endTime"})
+
+# What a marketing person calls each field; used in messages.
+LABELS = {
+    "appId": "Voice app ID", "displayNum": "Caller ID shown", "taskName": "Task name",
+    "numberInfoList": "Callee list", "calleeNumber": "Phone number", "source": "Message source",
+    "voiceFileId": "Voice file ID", "uploadName": "Upload file name", "baseFile": "Audio file",
+    "text": "Text to speak", "lan": "Language", "speakingRate": "Speaking rate",
+    "ssmlGender": "Voice", "accent": "Accent", "sendTime": "Scheduled start",
+    "loopCount": "Times played", "maxCalls": "Maximum call length",
+    "hangUpSms": "Hang-up SMS", "smsAppId": "SMS app ID", "smsContent": "SMS text",
+    "senderId": "SMS sender ID", "feedbackPush": "SMS on key press",
+    "feedbackValue": "Key that triggers the SMS", "successPush": "SMS after an answered call",
+    "successPushTime": "SMS delay after an answered call", "failedPush": "SMS after a failed call",
+    "ringPush": "SMS when the phone rings", "toSeat": "Transfer to agents",
+    "sipGroupId": "Agent group ID", "outboundControl": "Outbound pacing",
+    "calloutRate": "Calls per agent", "toSeatType": "When to transfer",
+    "toSeatKey": "Transfer key", "allowSendTime": "Calling windows", "strTime": "Window start",
+    "endTime": "Window end", "maxRingingTime": "Maximum ringing time",
+    "delayPlay": "Delay before playing", "delayHangup": "Delay before hanging up",
+    "delayTransfer": "Delay before transfer",
+    **{name: f"Text {name[4:]}" for name in TEXT_FIELDS},
+}
+
+_DIGITS = re.compile(r"[0-9]*")
+_WINDOW = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+_SEND_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
+_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
+# Per-callee problems listed before the rest are summed up in one line.
+MAX_CALLEE_PROBLEMS = 100
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    message: str
+    code: str = PARAMETER
+
+
+def errors_by_field(problems: Iterable[Problem]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for problem in problems:
+        grouped.setdefault(problem.field, []).append(problem.message)
+    return grouped
+
+
+def sms_placeholders(content: str) -> list[str]:
+    """The `${...}` names used in an SMS text, in order, without repeats."""
+    return list(dict.fromkeys(_PLACEHOLDER.findall(content or "")))
+
+
+def callee_number_problem(value) -> str | None:
+    """Why a callee number is not acceptable to the API, or None."""
+    if value is None or value == "":
+        return "Phone number is missing."
+    if not isinstance(value, str):
+        return f"Phone number {value!r} must be written as text in quotes, digits only."
+    if not _DIGITS.fullmatch(value):
+        return (f"Phone number {value!r} may only contain digits "
+                "(country code first, no +, spaces or dashes).")
+    if not 7 <= len(value) <= 15:
+        return (f"Phone number {value!r} has {len(value)} digits; it needs 7 to 15, "
+                "country code included.")
+    return None
+
+
+def callee_text_problem(name: str, value) -> str | None:
+    """Why a text1..text10 value is not acceptable, or None."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        return f"{LABELS[name]} must be text in quotes."
+    if len(value) > 30:
+        return (f"{LABELS[name]} is {len(value)} characters long; the limit is 30 "
+                "(Laaffic would cut the rest off). Shorten it.")
+    return None
+
+
+def check_body(
+    body,
+    *,
+    now: datetime,
+    provider_tz: tzinfo,
+    task_name_taken: Callable[[str], bool] | None = None,
+) -> list[Problem]:
+    """Every problem with a group-call request body, as the provider's page defines it.
+
+    `now` is an aware datetime; `sendTime` and the calling windows in the body are
+    in `provider_tz`. `task_name_taken(name)` says whether another campaign of
+    this site already uses the name.
+    """
+    if not isinstance(body, Mapping):
+        return [Problem("body", "The request must be a JSON object ({...}).")]
+    problems: list[Problem] = []
+    add = problems.append
+
+    def value(name):
+        return body.get(name)
+
+    for name in body:
+        if name not in KNOWN_FIELDS:
+            add(Problem(name, f"{name!r} is not a field of Laaffic's group-call request; "
+                              "remove it or check its spelling."))
+
+    for name in STRING_FIELDS & body.keys():
+        if body[name] is not None and not isinstance(body[name], str):
+            add(Problem(name, f"{LABELS[name]} must be text in quotes, not {body[name]!r}."))
+    for name in INTEGER_FIELDS & body.keys():
+        if body[name] is not None and not _is_int(body[name]):
+            add(Problem(name, f"{LABELS[name]} must be a whole number, not {body[name]!r}."))
+    typed_ok = {p.field for p in problems}.isdisjoint
+
+    def present(name) -> bool:
+        return value(name) is not None and typed_ok([name])
+
+    def required(name, why="") -> bool:
+        if value(name) is None or value(name) == "":
+            add(Problem(name, f"{LABELS[name]} is required{why}."))
+            return False
+        return typed_ok([name])
+
+    def int_range(name, low, high, unit=""):
+        if present(name) and not low <= value(name) <= high:
+            add(Problem(name, f"{LABELS[name]} must be between {low} and {high}{unit}; "
+                              f"it is {value(name)}."))
+
+    def one_of(name, allowed: Mapping[int, str]):
+        if present(name) and value(name) not in allowed:
+            options = ", ".join(f"{k} ({v})" for k, v in allowed.items())
+            add(Problem(name, f"{LABELS[name]} must be one of {options}; it is {value(name)}."))
+
+    def max_length(name, limit):
+        if present(name) and len(value(name)) > limit:
+            add(Problem(name, f"{LABELS[name]} is {len(value(name))} characters long; "
+                              f"the limit is {limit}."))
+
+    # Task
+    required("appId")
+    if present("displayNum"):
+        shown = value("displayNum")
+        if not _DIGITS.fullmatch(shown) or len(shown) > 20:
+            add(Problem("displayNum", f"Caller ID {shown!r} must be up to 20 digits, "
+                                      "or left empty."))
+    if required("taskName"):
+        name = value("taskName")
+        if not 2 <= len(name) <= 64:
+            add(Problem("taskName", f"Task name must be 2 to 64 characters long; "
+                                    f"it has {len(name)}."))
+        elif task_name_taken is not None and task_name_taken(name):
+            add(Problem("taskName", f"Another campaign already uses the task name {name!r}; "
+                                    "Laaffic needs a new name for every task.", NAME_EXISTS))
+
+    # Message
+    if required("source"):
+        one_of("source", {1: "uploaded voice file", 2: "audio sent with the task",
+                          3: "text-to-speech"})
+        source = value("source")
+        if source == 1:
+            required("voiceFileId", " when the message is an uploaded voice file")
+        elif source == 2:
+            if required("uploadName", " when the audio is sent with the task"):
+                if not 5 <= len(value("uploadName")) <= 32:
+                    add(Problem("uploadName", "Upload file name must be 5 to 32 characters "
+                                              f"long; it has {len(value('uploadName'))}."))
+            if required("baseFile", " when the audio is sent with the task"):
+                if not _is_base64(value("baseFile")):
+                    add(Problem("baseFile", "Audio file is not valid base64; "
+                                            "re-attach the audio file."))
+        elif source == 3:
+            for name in ("text", "lan"):
+                if value(name) in (None, ""):
+                    add(Problem(name, f"{LABELS[name]} is required for text-to-speech.",
+                                TTS_TEXT_AND_LANGUAGE))
+            max_length("text", 1000)
+    speaking_rate = value("speakingRate")
+    if speaking_rate is not None:
+        if isinstance(speaking_rate, bool) or not isinstance(speaking_rate, (int, float)):
+            add(Problem("speakingRate", f"Speaking rate must be a number, not {speaking_rate!r}."))
+        elif not 0.25 <= speaking_rate <= 4:
+            add(Problem("speakingRate", "Speaking rate must be between 0.25 and 4 times normal "
+                                        f"speed; it is {speaking_rate}."))
+    one_of("ssmlGender", {1: "male", 2: "female"})
+
+    # Schedule
+    if present("sendTime"):
+        _check_send_time(value("sendTime"), now.astimezone(provider_tz).replace(tzinfo=None), add)
+    if required("loopCount"):
+        int_range("loopCount", 1, 9, " times")
+    if required("maxCalls"):
+        int_range("maxCalls", 1, 999, " seconds")
+    int_range("maxRingingTime", 20, 120, " seconds")
+    int_range("delayPlay", 0, 999, " seconds")
+    int_range("delayHangup", 0, 999, " seconds")
+    _check_windows(value("allowSendTime"), add)
+
+    # Hang-up SMS
+    one_of("hangUpSms", {0: "no", 1: "yes"})
+    for flag in PUSH_FLAGS:
+        one_of(flag, {0: "no", 1: "yes"})
+    sms_names: list[str] = []
+    if value("hangUpSms") == 1:
+        why = " when a hang-up SMS is sent"
+        required("smsAppId", why)
+        if required("smsContent", why):
+            max_length("smsContent", 1000)
+            sms_names = sms_placeholders(value("smsContent"))
+            for name in sms_names:
+                if name not in TEXT_FIELDS:
+                    add(Problem("smsContent", f"SMS text uses ${{{name}}}, which is not a "
+                                              "variable Laaffic fills; use ${text1} to ${text10}."))
+        missing = [flag for flag in PUSH_FLAGS if value(flag) is None]
+        if missing:
+            for flag in missing:
+                add(Problem(flag, f"{LABELS[flag]} must be set to 0 or 1{why}.", NO_SMS_TRIGGER))
+        elif not any(value(flag) == 1 for flag in PUSH_FLAGS):
+            add(Problem("hangUpSms", "A hang-up SMS needs at least one trigger: key press, "
+                                     "answered call, failed call or ringing.", NO_SMS_TRIGGER))
+        if value("feedbackPush") == 1:
+            required("feedbackValue", " when the SMS is sent on a key press")
+        if value("successPush") == 1:
+            required("successPushTime", " when the SMS is sent after an answered call")
+    feedback = value("feedbackValue")
+    if feedback not in (None, "") and not (
+        (isinstance(feedback, str) and re.fullmatch(r"[0-9]", feedback))
+        or (_is_int(feedback) and 0 <= feedback <= 9)
+    ):
+        add(Problem("feedbackValue", f"Key that triggers the SMS must be one key, 0 to 9; "
+                                     f"it is {feedback!r}."))
+    int_range("successPushTime", 0, 9999, " seconds")
+    max_length("senderId", 32)
+
+    # Transfer to agents
+    one_of("toSeat", {0: "no", 1: "yes"})
+    if value("toSeat") == 1:
+        why = " when calls are transferred to agents"
+        for name in ("sipGroupId", "outboundControl", "calloutRate", "toSeatType"):
+            required(name, why)
+        one_of("outboundControl", {1: "proportional"})
+        int_range("calloutRate", 1, 100)
+        one_of("toSeatType", {1: "after the message", 2: "on a key press"})
+        if value("toSeatType") == 2:
+            required("toSeatKey", " when callers press a key to reach an agent")
+    int_range("toSeatKey", 0, 9)
+    if present("delayTransfer") and value("delayTransfer") < 0:
+        add(Problem("delayTransfer", "Delay before transfer cannot be negative."))
+
+    problems.extend(_check_callees(value("numberInfoList"), sms_names))
+    return problems
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_base64(text: str) -> bool:
+    try:
+        base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True
+
+
+def _check_send_time(text: str, now_local: datetime, add) -> None:
+    try:
+        if not _SEND_TIME.fullmatch(text):
+            raise ValueError
+        when = datetime.strptime(text, SEND_TIME_FORMAT)
+    except ValueError:
+        add(Problem("sendTime", f"Scheduled start {text!r} must look like 2025-06-21 09:30:00 "
+                                "(year-month-day hours:minutes:seconds), or be left empty "
+                                "to start now."))
+        return
+    if when < now_local.replace(microsecond=0):
+        add(Problem("sendTime", f"Scheduled start {text} is in the past; pick a later time "
+                                "or leave it empty to start now."))
+
+
+def _check_windows(windows, add) -> None:
+    if windows is None:
+        return
+    if not isinstance(windows, list):
+        add(Problem("allowSendTime", "Calling windows must be a list of "
+                                     '{"strTime": "HH:mm", "endTime": "HH:mm"}.'))
+        return
+    if len(windows) > MAX_WINDOWS:
+        add(Problem("allowSendTime", f"At most {MAX_WINDOWS} calling windows are allowed; "
+                                     f"there are {len(windows)}."))
+    for i, window in enumerate(windows):
+        where = f"allowSendTime[{i}]"
+        if not isinstance(window, Mapping):
+            add(Problem(where, 'Each calling window must look like '
+                               '{"strTime": "09:00", "endTime": "18:00"}.'))
+            continue
+        for name in window.keys() - WINDOW_FIELDS:
+            add(Problem(f"{where}.{name}", f"{name!r} is not a field of a calling window."))
+        for name in ("strTime", "endTime"):
+            text = window.get(name)
+            if text in (None, ""):
+                add(Problem(f"{where}.{name}", f"{LABELS[name]} is required."))
+            elif not isinstance(text, str) or not _WINDOW.fullmatch(text):
+                add(Problem(f"{where}.{name}", f"{LABELS[name]} {text!r} must be a 24-hour "
+                                               "time like 09:00 or 18:30."))
+
+
+def _check_callees(callees, sms_names: list[str]) -> list[Problem]:
+    if callees is None or callees == []:
+        return [Problem("numberInfoList", "The campaign has no phone numbers to call; "
+                                          "add at least one callee.", NO_NUMBERS)]
+    if not isinstance(callees, list):
+        return [Problem("numberInfoList", "Callee list must be a list of "
+                                          '{"calleeNumber": "...", "text1": "..."} entries.')]
+    problems: list[Problem] = []
+    if len(callees) > MAX_CALLEES:
+        problems.append(Problem("numberInfoList", f"A task can call at most {MAX_CALLEES:,} "
+                                                  f"numbers; this one has {len(callees):,}. "
+                                                  "Split the list into several campaigns."))
+    required_texts = [name for name in sms_names if name in TEXT_FIELDS]
+    seen: dict[str, int] = {}
+    bad_callees = 0
+    for i, callee in enumerate(callees):
+        found = _callee_problems(i, callee, required_texts, seen)
+        if found:
+            bad_callees += 1
+            if len(problems) < MAX_CALLEE_PROBLEMS:
+                problems.extend(found)
+    listed = len({p.field.split("]")[0] for p in problems if p.field.startswith("numberInfoList[")})
+    if bad_callees > listed:
+        problems.append(Problem("numberInfoList", f"{bad_callees:,} callees have problems; "
+                                                  f"only the first {listed} are listed."))
+    return problems
+
+
+def _callee_problems(i: int, callee, required_texts: list[str], seen: dict) -> list[Problem]:
+    where = f"numberInfoList[{i}]"
+    if not isinstance(callee, Mapping):
+        return [Problem(where, 'Each callee must look like {"calleeNumber": "8613000000001"}.')]
+    found = []
+    number = callee.get("calleeNumber")
+    message = callee_number_problem(number)
+    if message:
+        found.append(Problem(f"{where}.calleeNumber", message))
+    elif number in seen:
+        found.append(Problem(f"{where}.calleeNumber", f"Phone number {number} is already in the "
+                                                      f"list at position {seen[number] + 1}; "
+                                                      "it would be called twice."))
+    else:
+        seen[number] = i
+    if len(callee) > 1:
+        for name in callee.keys() - CALLEE_FIELDS:
+            found.append(Problem(f"{where}.{name}", f"{name!r} is not a field of a callee; "
+                                                    "use calleeNumber and text1 to text10."))
+        for name in TEXT_FIELDS:
+            message = callee_text_problem(name, callee.get(name))
+            if message:
+                found.append(Problem(f"{where}.{name}", message))
+    for name in required_texts:
+        text = callee.get(name)
+        if not isinstance(text, str) or not text.strip():
+            found.append(Problem(f"{where}.{name}", f"{LABELS[name]} is empty for "
+                                                    f"{number or 'this callee'}, but the SMS "
+                                                    f"text uses ${{{name}}}; fill it in."))
+    return found

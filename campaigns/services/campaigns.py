@@ -1,0 +1,325 @@
+"""Campaign verbs: check, load from a body, queue, submit exactly once."""
+from __future__ import annotations
+
+import base64
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from .. import rules
+from ..laaffic import LaafficClient, LaafficError
+from ..models import Callee, CalleeList, Campaign, SmsTemplate, Submission, VoiceFile
+from . import bodies
+
+log = logging.getLogger(__name__)
+Status = Campaign.Status
+Outcome = Submission.Outcome
+# Stands in for the id a recorded file gets when it is uploaded at submission.
+PENDING_UPLOAD = "(uploaded when submitted)"
+# A worker that claimed a campaign and went silent this long after its timeout has died.
+STALE_AFTER = timedelta(seconds=60)
+
+
+class InvalidCampaign(Exception):
+    def __init__(self, problems: list[rules.Problem]):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+    @property
+    def errors(self) -> dict[str, list[str]]:
+        return rules.errors_by_field(self.problems)
+
+
+@dataclass
+class SubmitResult:
+    status: str
+    message: str
+    code: str = ""
+    key_id: str = ""
+    retry_in: float | None = None  # set when the campaign went back to the queue
+    queued: bool = False  # this call moved the campaign into the queue
+
+
+def laaffic_client() -> LaafficClient:
+    return LaafficClient(
+        settings.LAAFFIC_API_URL, settings.LAAFFIC_API_KEY, settings.LAAFFIC_API_SECRET,
+        timeout=settings.LAAFFIC_TIMEOUT,
+    )
+
+
+def campaign_problems(campaign: Campaign, callees: list[dict] | None = None) -> list[rules.Problem]:
+    """Everything the provider would refuse about `campaign`, before anything is sent."""
+    body = bodies.campaign_body(campaign, callees)
+    voice = campaign.voice_file
+    if campaign.source == Campaign.Source.VOICE_FILE and voice and not voice.provider_file_id and voice.audio:
+        body["voiceFileId"] = PENDING_UPLOAD
+    return bodies.check(body, exclude_campaign_id=campaign.pk)
+
+
+@transaction.atomic
+def campaign_load(body, *, user=None) -> Campaign:
+    """A draft campaign (with its callee list, SMS template and voice file) from a request body."""
+    problems = bodies.check(body)
+    if problems:
+        raise InvalidCampaign(problems)
+    task_name = body["taskName"]
+    campaign = Campaign(created_by=user, **bodies.campaign_fields_from_body(body))
+    campaign.callee_list = CalleeList.objects.create(
+        name=_free_name(CalleeList, f"{task_name} callees"),
+        description=f"Loaded with the campaign {task_name}.",
+    )
+    Callee.objects.bulk_create(
+        [
+            Callee(callee_list=campaign.callee_list, number=entry["calleeNumber"],
+                   **{name: entry.get(name) or "" for name in rules.TEXT_FIELDS})
+            for entry in body["numberInfoList"]
+        ],
+        batch_size=2000,
+    )
+    if body.get("smsContent") is not None or body.get("smsAppId") is not None:
+        values = {field: body.get(api_name) or "" for api_name, field in bodies.SMS_FIELDS.items()}
+        campaign.sms_template = (
+            SmsTemplate.objects.filter(**values).first()
+            or SmsTemplate.objects.create(name=_free_name(SmsTemplate, f"{task_name} SMS"), **values)
+        )
+    campaign.voice_file = _voice_file_from_body(body)
+    campaign.save()
+    return campaign
+
+
+def _voice_file_from_body(body) -> VoiceFile | None:
+    if body["source"] == Campaign.Source.VOICE_FILE:
+        file_id = body["voiceFileId"]
+        return VoiceFile.objects.filter(provider_file_id=file_id).first() or VoiceFile.objects.create(
+            name=_free_name(VoiceFile, file_id[:32]), provider_file_id=file_id,
+        )
+    if body["source"] == Campaign.Source.INLINE_FILE:
+        content = base64.b64decode(body["baseFile"])
+        existing = VoiceFile.objects.filter(name=body["uploadName"]).first()
+        if existing is not None:
+            if bodies.file_bytes(existing) != content:
+                raise InvalidCampaign([rules.Problem(
+                    "uploadName", f"A different recording is already stored as "
+                                  f"{body['uploadName']!r}; give this one another name.")])
+            return existing
+        voice = VoiceFile(name=body["uploadName"])
+        voice.audio.save(body["uploadName"], ContentFile(content), save=False)
+        voice.save()
+        return voice
+    return None
+
+
+def _free_name(model, wanted: str) -> str:
+    limit = model._meta.get_field("name").max_length
+    name, n = wanted[:limit], 1
+    while model.objects.filter(name=name).exists():
+        n += 1
+        suffix = f" ({n})"
+        name = wanted[: limit - len(suffix)] + suffix
+    return name
+
+
+def campaign_queue(campaign: Campaign, *, user=None) -> SubmitResult:
+    """Check a campaign and move it to the queue, once. The caller enqueues the task."""
+    refusal = campaign_refusal(campaign)
+    if refusal:
+        return SubmitResult(campaign.status, refusal)
+    problems = campaign_problems(campaign)
+    if problems:
+        listed = "; ".join(f"{p.field}: {p.message}" for p in problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        return SubmitResult(campaign.status, f"{campaign} was not submitted: {listed}{more}")
+    moved = Campaign.objects.filter(pk=campaign.pk, status__in=[Status.DRAFT, Status.FAILED]).update(
+        status=Status.QUEUED, status_detail="Waiting to be sent to Laaffic.", updated_at=timezone.now(),
+    )
+    if not moved:
+        campaign.refresh_from_db()
+        return SubmitResult(campaign.status, campaign_refusal(campaign) or f"{campaign} changed meanwhile.")
+    log.info("campaign %s queued by %s", campaign.pk, user)
+    return SubmitResult(Status.QUEUED, f"{campaign} is queued for sending.", queued=True)
+
+
+def campaign_refusal(campaign: Campaign) -> str:
+    """Why a campaign in its current status cannot be submitted, or ''."""
+    return {
+        Status.QUEUED: f"{campaign} is already waiting to be sent.",
+        Status.SUBMITTING: f"{campaign} is being sent right now.",
+        Status.SUBMITTED: f"{campaign} was already accepted by Laaffic (key ID {campaign.key_id}); "
+                          "it is never sent twice.",
+        Status.UNKNOWN: f"{campaign} may already be on Laaffic ({campaign.status_detail}) "
+                        "Check the Laaffic console before doing anything else.",
+    }.get(campaign.status, "")
+
+
+def campaign_submit(campaign_id, *, user_id=None, client: LaafficClient | None = None) -> SubmitResult:
+    """Send a queued campaign to Laaffic, exactly once.
+
+    Only the caller that moves the campaign from queued to submitting sends it.
+    Each POST is recorded as a Submission before it goes out. A retryable failure
+    puts the campaign back in the queue and says when to try again (`retry_in`).
+    """
+    with transaction.atomic():
+        claimed = Campaign.objects.filter(pk=campaign_id, status=Status.QUEUED).update(
+            status=Status.SUBMITTING, status_detail="Sending to Laaffic.", updated_at=timezone.now(),
+        )
+        if claimed:
+            attempt = Submission.objects.create(
+                campaign_id=campaign_id, user_id=user_id, started_at=timezone.now(),
+            )
+    if not claimed:
+        return _not_claimed(campaign_id)
+    campaign = Campaign.objects.select_related("voice_file", "sms_template").get(pk=campaign_id)
+    client = client or laaffic_client()
+    try:
+        _upload_voice_file(campaign, client)
+    except LaafficError as error:
+        attempt.delete()  # nothing was sent to the group-call endpoint
+        return _after_error(campaign, error, "Uploading the voice file failed: ")
+    body = bodies.campaign_body(campaign)
+    problems = bodies.check(body, exclude_campaign_id=campaign.pk)
+    if problems:
+        attempt.delete()
+        listed = "; ".join(f"{p.field}: {p.message}" for p in problems[:5])
+        return _finish(campaign, Status.FAILED, f"Not sent, the campaign has problems: {listed}")
+    return _post(campaign, body, attempt, client)
+
+
+def _post(campaign, body, attempt, client, resigned=False) -> SubmitResult:
+    attempt.url = f"{client.base_url.rstrip('/')}/voice/group/call/send"
+    attempt.request_body = bodies.redacted_body(body)
+    attempt.save(update_fields=["url", "request_body"])
+    try:
+        reply = client.send_group_call(body)
+    except LaafficError as error:
+        _record(attempt, error.exchange, _outcome(error), error.code or "", error.message)
+        if error.code == "-16" and not resigned:
+            retry = Submission.objects.create(
+                campaign=campaign, user_id=attempt.user_id, started_at=timezone.now(),
+            )
+            return _post(campaign, body, retry, client, resigned=True)
+        return _after_error(campaign, error)
+    _record(attempt, reply.exchange, Outcome.ACCEPTED, reply.code, reply.message, str(reply.data))
+    campaign.key_id = str(reply.data)
+    return _finish(campaign, Status.SUBMITTED, f"Accepted by Laaffic with key ID {reply.data}.",
+                   code=reply.code, provider_message=reply.message)
+
+
+def _outcome(error: LaafficError) -> str:
+    # No clear answer (timeout, 5xx, garbage): the task may exist on Laaffic.
+    if error.timed_out or (error.code is None and error.reached_provider):
+        return Outcome.UNKNOWN
+    return Outcome.RETRY if error.retryable else Outcome.REJECTED
+
+
+def _record(attempt, exchange, outcome, code, message, key_id=""):
+    attempt.finished_at = timezone.now()
+    attempt.outcome = outcome
+    attempt.code = code
+    attempt.message = message
+    attempt.key_id = key_id
+    if exchange is not None:
+        attempt.http_status = exchange.http_status
+        attempt.duration_ms = exchange.duration_ms
+        attempt.request_headers = exchange.request_headers
+        attempt.response_body = exchange.response_text or ""
+    attempt.save()
+
+
+def _after_error(campaign, error: LaafficError, prefix="") -> SubmitResult:
+    code = error.code or ""
+    if error.timed_out:
+        return _finish(
+            campaign, Status.UNKNOWN,
+            f"{prefix}Laaffic did not answer within {settings.LAAFFIC_TIMEOUT:g} seconds after the "
+            "request went out, so the task may or may not exist. It will not be resent "
+            f"automatically: look for the task {campaign.task_name!r} in the Laaffic console.",
+            code=code,
+        )
+    if code == "-41" and _earlier_attempt_may_have_arrived(campaign):
+        return _finish(
+            campaign, Status.UNKNOWN,
+            f"Laaffic already has a task named {campaign.task_name!r}, most likely from an earlier "
+            "attempt of ours that got no clear answer. It was not sent again: check the task in "
+            "the Laaffic console.", code=code, provider_message=error.message,
+        )
+    if error.retryable:
+        retry_in = 120.0 if code == "-37" else 15.0
+        moved = Campaign.objects.filter(pk=campaign.pk, status=Status.SUBMITTING).update(
+            status=Status.QUEUED, provider_code=code,
+            status_detail=f"{prefix}{error.message} Trying again shortly.", updated_at=timezone.now(),
+        )
+        if moved:
+            return SubmitResult(Status.QUEUED, f"{prefix}{error.message}", code=code, retry_in=retry_in)
+    return _finish(campaign, Status.FAILED, f"{prefix}{error.message}", code=code)
+
+
+def _earlier_attempt_may_have_arrived(campaign) -> bool:
+    return campaign.submissions.filter(outcome=Outcome.UNKNOWN).exists()
+
+
+def _finish(campaign, status, detail, *, code="", provider_message="") -> SubmitResult:
+    Campaign.objects.filter(pk=campaign.pk, status=Status.SUBMITTING).update(
+        status=status, status_detail=detail, provider_code=code,
+        provider_message=provider_message or (detail if status != Status.SUBMITTED else ""),
+        key_id=campaign.key_id, updated_at=timezone.now(),
+    )
+    log.info("campaign %s -> %s (code %s)", campaign.pk, status, code or "-")
+    return SubmitResult(status, detail, code=code, key_id=campaign.key_id)
+
+
+def _not_claimed(campaign_id) -> SubmitResult:
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None:
+        return SubmitResult("missing", "The campaign no longer exists.")
+    if campaign.status == Status.SUBMITTING:
+        pending = campaign.submissions.filter(outcome=Outcome.PENDING).first()
+        deadline = timedelta(seconds=settings.LAAFFIC_TIMEOUT) + STALE_AFTER
+        if pending is not None:
+            waited = timezone.now() - pending.started_at
+            if waited < deadline:
+                return SubmitResult(campaign.status, f"{campaign} is being sent right now.",
+                                    retry_in=(deadline - waited).total_seconds())
+            return _settle_stale(campaign, pending)
+    return SubmitResult(campaign.status, campaign_refusal(campaign) or f"{campaign} is {campaign.get_status_display()}.",
+                        key_id=campaign.key_id)
+
+
+def _settle_stale(campaign, pending) -> SubmitResult:
+    """A worker claimed the campaign and vanished. Requeue only if nothing went out."""
+    if not pending.request_body:
+        pending.delete()
+        Campaign.objects.filter(pk=campaign.pk, status=Status.SUBMITTING).update(
+            status=Status.QUEUED, status_detail="Waiting to be sent to Laaffic.", updated_at=timezone.now(),
+        )
+        return SubmitResult(Status.QUEUED, "The earlier attempt stopped before sending.", retry_in=0)
+    _record(pending, None, Outcome.UNKNOWN, "", "The worker stopped while waiting for Laaffic's answer.")
+    return _finish(
+        campaign, Status.UNKNOWN,
+        "The worker stopped while the request was on its way, so the task may or may not exist. "
+        f"It will not be resent automatically: look for {campaign.task_name!r} in the Laaffic console.",
+    )
+
+
+def campaign_give_up(campaign_id, reason: str) -> None:
+    """A queued campaign whose retries ran out: failed, with the last reason."""
+    Campaign.objects.filter(pk=campaign_id, status=Status.QUEUED).update(
+        status=Status.FAILED, status_detail=f"Gave up after several attempts. Last problem: {reason}",
+        updated_at=timezone.now(),
+    )
+
+
+def _upload_voice_file(campaign: Campaign, client: LaafficClient) -> None:
+    """Source 1 with a recording not yet on Laaffic: upload it once, keep its id."""
+    voice = campaign.voice_file
+    if campaign.source != Campaign.Source.VOICE_FILE or voice is None or voice.provider_file_id:
+        return
+    if not voice.audio:
+        return  # the body check reports the missing id
+    reply = client.upload_voice_file(voice.name, bodies.file_bytes(voice))
+    VoiceFile.objects.filter(pk=voice.pk).update(provider_file_id=str(reply.data), uploaded_at=timezone.now())
+    voice.provider_file_id = str(reply.data)

@@ -1,0 +1,17 @@
+"""Celery tasks: load by id, call one service, own the retries."""
+from celery import shared_task
+
+from .services import campaigns as campaign_services
+
+MAX_SUBMIT_RETRIES = 8
+
+
+@shared_task(bind=True, acks_late=True, max_retries=MAX_SUBMIT_RETRIES)
+def submit_campaign(self, campaign_id, user_id=None):
+    result = campaign_services.campaign_submit(campaign_id, user_id=user_id)
+    if result.retry_in is not None:
+        if self.request.retries >= self.max_retries:
+            campaign_services.campaign_give_up(campaign_id, result.message)
+            return "failed"
+        raise self.retry(countdown=result.retry_in)
+    return result.status

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Starts the local Laaffic simulator (unless real credentials are configured),
+# a Celery worker on the embedded broker and the site. Ctrl-C stops all three.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+SIM_PORT=${SIM_PORT:-8765}
+SITE_PORT=${SITE_PORT:-8000}
+export DJANGO_DEBUG=${DJANGO_DEBUG:-true}
+
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+has_credentials=$($PY manage.py shell -c "from django.conf import settings; print(int(bool(settings.LAAFFIC_API_KEY and settings.LAAFFIC_API_SECRET)))")
+if [ "$has_credentials" = "0" ]; then
+  # The simulator's demo credentials are the ones from Laaffic's own documentation.
+  export LAAFFIC_API_URL="http://127.0.0.1:${SIM_PORT}/v3" LAAFFIC_API_KEY=bDqJFiq9 LAAFFIC_API_SECRET=7bz1lzh9
+  $PY manage.py laaffic_simulator --port "$SIM_PORT" &
+  pids+=($!)
+  echo "Laaffic simulator: $LAAFFIC_API_URL (no real credentials configured)"
+else
+  echo "Using the Laaffic API at the configured LAAFFIC_API_URL"
+fi
+
+.venv/bin/celery -A laaffic_site worker --loglevel=INFO --concurrency=2 &
+pids+=($!)
+
+echo
+echo "Site: http://127.0.0.1:${SITE_PORT}/admin/   login: demo / demo-calls-2026"
+echo
+$PY manage.py runserver "127.0.0.1:${SITE_PORT}" --noreload

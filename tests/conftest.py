@@ -1,0 +1,38 @@
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from campaigns.laaffic import Simulator
+from laaffic_site.celery import app as celery_app
+
+DATA = Path(__file__).parent / "data"
+DOC_KEY, DOC_SECRET = "bDqJFiq9", "7bz1lzh9"
+
+# Tasks run in the test process; the worker integration tests start real workers.
+celery_app.conf.task_always_eager = True
+celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(scope="session")
+def running_simulator():
+    with Simulator(api_key=DOC_KEY, api_secret=DOC_SECRET) as sim:
+        yield sim
+
+
+@pytest.fixture
+def simulator(running_simulator, settings):
+    """The local Laaffic simulator over real HTTP, wired into the site's settings."""
+    running_simulator.reset()
+    settings.LAAFFIC_API_URL = running_simulator.base_url
+    settings.LAAFFIC_API_KEY = DOC_KEY
+    settings.LAAFFIC_API_SECRET = DOC_SECRET
+    settings.LAAFFIC_TIMEOUT = 2.0
+    return running_simulator
+
+
+@pytest.fixture
+def example_body():
+    """The provider page's example request, with its sendTime moved into the future."""
+    return copy.deepcopy(json.loads((DATA / "group_call_example.json").read_text()))

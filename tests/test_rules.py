@@ -1,0 +1,263 @@
+"""Every rule of voice/group/call/send, at and beyond its boundary."""
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from campaigns import rules
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 11, 28, 12, 0, 0, tzinfo=timezone.utc)  # 20:00:00 in Shanghai
+DELETE = object()
+
+
+def check(body, **kwargs):
+    return rules.check_body(body, now=NOW, provider_tz=SHANGHAI, **kwargs)
+
+
+def fields(problems):
+    return sorted({p.field for p in problems})
+
+
+def with_changes(body, **changes):
+    for name, value in changes.items():
+        if value is DELETE:
+            body.pop(name, None)
+        else:
+            body[name] = value
+    return body
+
+
+def tts_minimal():
+    return {"appId": "app1", "taskName": "ab", "source": 3, "text": "Hi", "lan": "EN",
+            "loopCount": 1, "maxCalls": 1, "numberInfoList": [{"calleeNumber": "1234567"}]}
+
+
+def test_the_pages_example_body_is_valid(example_body):
+    assert check(example_body) == []
+
+
+def test_a_minimal_text_to_speech_body_is_valid():
+    assert check(tts_minimal()) == []
+
+
+@pytest.mark.parametrize(
+    "changes, bad_field",
+    [
+        ({"appId": DELETE}, "appId"),
+        ({"appId": ""}, "appId"),
+        ({"displayNum": ""}, None),
+        ({"displayNum": "1" * 20}, None),
+        ({"displayNum": "1" * 21}, "displayNum"),
+        ({"displayNum": "+861234"}, "displayNum"),
+        ({"taskName": "a"}, "taskName"),
+        ({"taskName": "ab"}, None),
+        ({"taskName": "x" * 64}, None),
+        ({"taskName": "x" * 65}, "taskName"),
+        ({"taskName": DELETE}, "taskName"),
+        ({"source": 0}, "source"),
+        ({"source": 4}, "source"),
+        ({"source": "3"}, "source"),
+        ({"source": 1}, "voiceFileId"),
+        ({"source": 1, "voiceFileId": "1202202254d4c.mp3"}, None),
+        ({"source": 2, "uploadName": "a.mp3", "baseFile": "AAAA"}, None),
+        ({"source": 2, "uploadName": "a.mp", "baseFile": "AAAA"}, "uploadName"),
+        ({"source": 2, "uploadName": "x" * 32, "baseFile": "AAAA"}, None),
+        ({"source": 2, "uploadName": "x" * 33, "baseFile": "AAAA"}, "uploadName"),
+        ({"source": 2, "uploadName": "hello.mp3", "baseFile": "not base64!"}, "baseFile"),
+        ({"source": 2, "uploadName": "hello.mp3"}, "baseFile"),
+        ({"text": "x" * 1000}, None),
+        ({"text": "x" * 1001}, "text"),
+        ({"text": ""}, "text"),
+        ({"lan": DELETE}, "lan"),
+        ({"speakingRate": 0.25}, None),
+        ({"speakingRate": 0.24}, "speakingRate"),
+        ({"speakingRate": 4}, None),
+        ({"speakingRate": 4.01}, "speakingRate"),
+        ({"speakingRate": "1"}, "speakingRate"),
+        ({"ssmlGender": 1}, None),
+        ({"ssmlGender": 3}, "ssmlGender"),
+        ({"ssmlGender": None}, None),
+        ({"sendTime": None}, None),
+        ({"sendTime": "2026-11-28 20:00:00"}, None),
+        ({"sendTime": "2026-11-28 19:59:59"}, "sendTime"),
+        ({"sendTime": "2026-11-28T21:00:00"}, "sendTime"),
+        ({"sendTime": "2026-11-28 21:00"}, "sendTime"),
+        ({"sendTime": "2026-02-30 21:00:00"}, "sendTime"),
+        ({"loopCount": 0}, "loopCount"),
+        ({"loopCount": 9}, None),
+        ({"loopCount": 10}, "loopCount"),
+        ({"loopCount": DELETE}, "loopCount"),
+        ({"loopCount": True}, "loopCount"),
+        ({"maxCalls": 0}, "maxCalls"),
+        ({"maxCalls": 999}, None),
+        ({"maxCalls": 1000}, "maxCalls"),
+        ({"maxCalls": 40.5}, "maxCalls"),
+        ({"maxRingingTime": 19}, "maxRingingTime"),
+        ({"maxRingingTime": 20}, None),
+        ({"maxRingingTime": 120}, None),
+        ({"maxRingingTime": 121}, "maxRingingTime"),
+        ({"delayPlay": -1}, "delayPlay"),
+        ({"delayPlay": 999}, None),
+        ({"delayPlay": 1000}, "delayPlay"),
+        ({"delayHangup": 1000}, "delayHangup"),
+        ({"delayHangup": 0}, None),
+        ({"senderId": "x" * 32}, None),
+        ({"senderId": "x" * 33}, "senderId"),
+        ({"smsContent": "x" * 1000}, None),
+        ({"smsContent": "x" * 1001}, "smsContent"),
+        ({"smsContent": "Hi ${name}"}, "smsContent"),
+        ({"smsAppId": DELETE}, "smsAppId"),
+        ({"hangUpSms": 2}, "hangUpSms"),
+        ({"hangUpSms": 0, "smsAppId": DELETE, "smsContent": DELETE}, None),
+        ({"ringPush": DELETE}, "ringPush"),
+        ({"ringPush": 2}, "ringPush"),
+        ({"feedbackPush": 1, "feedbackValue": DELETE}, "feedbackValue"),
+        ({"feedbackPush": 1, "feedbackValue": 9}, None),
+        ({"feedbackPush": 1, "feedbackValue": "9"}, None),
+        ({"feedbackPush": 1, "feedbackValue": 10}, "feedbackValue"),
+        ({"feedbackPush": 1, "feedbackValue": "*"}, "feedbackValue"),
+        ({"successPush": 1, "successPushTime": DELETE}, "successPushTime"),
+        ({"successPush": 1, "successPushTime": 0}, None),
+        ({"successPush": 1, "successPushTime": 9999}, None),
+        ({"successPush": 1, "successPushTime": 10000}, "successPushTime"),
+        ({"toSeat": 2}, "toSeat"),
+        ({"sipGroupId": DELETE}, "sipGroupId"),
+        ({"toSeat": 0, "sipGroupId": DELETE, "outboundControl": DELETE, "toSeatType": DELETE}, None),
+        ({"outboundControl": DELETE}, "outboundControl"),
+        ({"outboundControl": 2}, "outboundControl"),
+        ({"calloutRate": 0}, "calloutRate"),
+        ({"calloutRate": 100}, None),
+        ({"calloutRate": 101}, "calloutRate"),
+        ({"calloutRate": DELETE}, "calloutRate"),
+        ({"toSeatType": 3}, "toSeatType"),
+        ({"toSeatType": DELETE}, "toSeatType"),
+        ({"toSeatKey": DELETE}, "toSeatKey"),
+        ({"toSeatKey": 9}, None),
+        ({"toSeatKey": 10}, "toSeatKey"),
+        ({"toSeatType": 1, "toSeatKey": DELETE}, None),
+        ({"delayTransfer": -1}, "delayTransfer"),
+        ({"allowSendTime": []}, None),
+        ({"allowSendTime": [{"strTime": "00:00", "endTime": "23:59"}] * 3}, None),
+        ({"allowSendTime": [{"strTime": "09:00", "endTime": "10:00"}] * 4}, "allowSendTime"),
+        ({"allowSendTime": [{"strTime": "24:00", "endTime": "10:00"}]}, "allowSendTime[0].strTime"),
+        ({"allowSendTime": [{"strTime": "9:00", "endTime": "10:00"}]}, "allowSendTime[0].strTime"),
+        ({"allowSendTime": [{"strTime": "09:00", "endTime": "10:60"}]}, "allowSendTime[0].endTime"),
+        ({"allowSendTime": [{"strTime": "09:00"}]}, "allowSendTime[0].endTime"),
+        ({"allowSendTime": "09:00-10:00"}, "allowSendTime"),
+        ({"taskname": "typo"}, "taskname"),
+    ],
+)
+def test_each_rule_at_and_beyond_its_boundary(example_body, changes, bad_field):
+    problems = check(with_changes(example_body, **changes))
+    if bad_field is None:
+        assert problems == []
+    else:
+        assert bad_field in fields(problems), problems
+        assert all(p.message for p in problems)
+
+
+def test_hang_up_sms_without_any_trigger_is_refused_with_code_minus_53(example_body):
+    example_body.update(feedbackPush=0, successPush=0, failedPush=0, ringPush=0)
+    problems = check(example_body)
+    assert [(p.field, p.code) for p in problems] == [("hangUpSms", rules.NO_SMS_TRIGGER)]
+    assert "trigger" in problems[0].message
+
+
+def test_hang_up_sms_needs_all_four_trigger_flags_present(example_body):
+    del example_body["failedPush"]
+    assert [(p.field, p.code) for p in check(example_body)] == [("failedPush", rules.NO_SMS_TRIGGER)]
+
+
+def test_tts_without_text_and_language_uses_code_minus_38():
+    body = with_changes(tts_minimal(), text=DELETE, lan=DELETE)
+    assert {(p.field, p.code) for p in check(body)} == {("text", "-38"), ("lan", "-38")}
+
+
+@pytest.mark.parametrize("count, valid", [(1, True), (100_000, True), (100_001, False)])
+def test_callee_count_limits(count, valid):
+    body = tts_minimal()
+    body["numberInfoList"] = [{"calleeNumber": str(10_000_000 + i)} for i in range(count)]
+    problems = check(body)
+    assert (problems == []) is valid
+    if not valid:
+        assert fields(problems) == ["numberInfoList"]
+        assert "100,000" in problems[0].message
+
+
+def test_an_empty_callee_list_is_refused_with_code_minus_35():
+    problems = check(with_changes(tts_minimal(), numberInfoList=[]))
+    assert [(p.field, p.code) for p in problems] == [("numberInfoList", rules.NO_NUMBERS)]
+
+
+@pytest.mark.parametrize(
+    "callee, bad_field",
+    [
+        ({"calleeNumber": "1234567"}, None),
+        ({"calleeNumber": "123456"}, "numberInfoList[0].calleeNumber"),
+        ({"calleeNumber": "1" * 15}, None),
+        ({"calleeNumber": "1" * 16}, "numberInfoList[0].calleeNumber"),
+        ({"calleeNumber": "+8613000000001"}, "numberInfoList[0].calleeNumber"),
+        ({"calleeNumber": "86 130 0000 0001"}, "numberInfoList[0].calleeNumber"),
+        ({"calleeNumber": 8613000000001}, "numberInfoList[0].calleeNumber"),
+        ({"calleeNumber": ""}, "numberInfoList[0].calleeNumber"),
+        ({"text1": "tom"}, "numberInfoList[0].calleeNumber"),
+        ({"calleeNumber": "1234567", "text10": "x" * 30}, None),
+        ({"calleeNumber": "1234567", "text10": "x" * 31}, "numberInfoList[0].text10"),
+        ({"calleeNumber": "1234567", "text3": 5}, "numberInfoList[0].text3"),
+        ({"calleeNumber": "1234567", "name": "Tom"}, "numberInfoList[0].name"),
+        ("1234567", "numberInfoList[0]"),
+    ],
+)
+def test_callee_rules(callee, bad_field):
+    problems = check(with_changes(tts_minimal(), numberInfoList=[callee]))
+    assert fields(problems) == ([] if bad_field is None else [bad_field])
+
+
+def test_a_number_listed_twice_is_refused_at_its_second_place():
+    body = with_changes(tts_minimal(), numberInfoList=[{"calleeNumber": "1234567"}] * 2)
+    assert fields(check(body)) == ["numberInfoList[1].calleeNumber"]
+
+
+def test_rejects_sms_template_variable_missing_for_a_callee(example_body):
+    example_body["smsContent"] = "Hi ${text1}, you owe ${text2}"
+    example_body["numberInfoList"] = [
+        {"calleeNumber": "8613000000001", "text1": "tom", "text2": "$5"},
+        {"calleeNumber": "8613000000002", "text1": "ann"},
+        {"calleeNumber": "8613000000003", "text1": "  ", "text2": "$7"},
+    ]
+    problems = check(example_body)
+    assert fields(problems) == ["numberInfoList[1].text2", "numberInfoList[2].text1"]
+    assert "8613000000002" in problems[0].message and "${text2}" in problems[0].message
+
+
+def test_per_callee_problems_are_capped_with_a_count():
+    body = with_changes(tts_minimal(), numberInfoList=[{"calleeNumber": "12"}] * 500)
+    problems = check(body)
+    assert len(problems) == rules.MAX_CALLEE_PROBLEMS + 1
+    assert problems[-1].field == "numberInfoList"
+    assert "500 callees" in problems[-1].message
+
+
+def test_a_task_name_used_by_another_campaign_is_refused_with_code_minus_41():
+    problems = check(tts_minimal(), task_name_taken=lambda name: name == "ab")
+    assert [(p.field, p.code) for p in problems] == [("taskName", rules.NAME_EXISTS)]
+
+
+def test_send_time_is_compared_in_the_providers_zone():
+    # 20:00 in Shanghai is 12:00 UTC: a naive reading in UTC would call 13:00 "future".
+    body = with_changes(tts_minimal(), sendTime="2026-11-28 13:00:00")
+    assert fields(check(body)) == ["sendTime"]
+    later = NOW + timedelta(hours=1)
+    body["sendTime"] = later.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
+    assert check(body) == []
+
+
+def test_a_body_that_is_not_an_object_is_refused():
+    assert fields(check(["not", "an", "object"])) == ["body"]
+
+
+def test_messages_name_the_value_and_what_to_do(example_body):
+    example_body["maxRingingTime"] = 200
+    (problem,) = check(example_body)
+    assert problem.message == "Maximum ringing time must be between 20 and 120 seconds; it is 200."
