@@ -31,13 +31,20 @@ def window_field(label):
 
 
 class CampaignForm(forms.ModelForm):
+    # Calling windows in the staff member's zone; stored in Laaffic's (calling_windows).
+    window_1_start = window_field("Calling window 1: from")
+    window_1_end = window_field("until")
+    window_2_start = window_field("Calling window 2: from")
+    window_2_end = window_field("until")
+    window_3_start = window_field("Calling window 3: from")
+    window_3_end = window_field("until")
+
     class Meta:
         model = Campaign
         exclude = ["status", "status_detail", "key_id", "provider_code", "provider_message",
                    "created_by", "calling_windows"]
         widgets = {
             "tts_text": forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
-            "send_time": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M:%S"),
         }
 
     def __init__(self, *args, **kwargs):
@@ -48,19 +55,15 @@ class CampaignForm(forms.ModelForm):
                 label=model_field.verbose_name.capitalize(), choices=YES_NO, coerce=int, initial=0,
                 help_text=model_field.help_text,
             )
-        self.fields["send_time"].input_formats = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S",
-                                                  "%Y-%m-%d %H:%M"]
-        self.fields["send_time"].help_text = (
-            f"Your time ({timezone.get_current_timezone_name()}). Empty to start calling straight away."
-        )
         zone = timezone.get_current_timezone_name()
-        for i in range(1, WINDOW_COUNT + 1):
-            self.fields[f"window_{i}_start"] = window_field(f"Calling window {i}: from")
-            self.fields[f"window_{i}_end"] = window_field(f"Calling window {i}: until")
-        self.fields["window_1_start"].help_text = (
-            f"Up to three daily windows in your time ({zone}); calls are only made inside them. "
-            "Leave all empty to call at any time."
-        )
+        help_texts = {
+            "send_time": f"Your time ({zone}). Empty to start calling straight away.",
+            "window_1_start": f"Up to three daily windows in your time ({zone}); calls are only made "
+                              "inside them. Leave all empty to call at any time.",
+        }
+        for name, text in help_texts.items():
+            if name in self.fields:  # read-only views have no fields
+                self.fields[name].help_text = text
         day = self._reference_day(self.instance.send_time)
         for i, window in enumerate(self.instance.calling_windows or [], start=1):
             if i <= WINDOW_COUNT:

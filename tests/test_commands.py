@@ -1,0 +1,142 @@
+"""The command-line contract: load_campaign, export_campaign, submit_campaign."""
+import base64
+import json
+
+import pytest
+from django.core.management import call_command
+
+from campaigns.models import Callee, Campaign, SmsTemplate, VoiceFile
+from tests.factories import CampaignFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args):
+    """Run a command; return (exit code, stdout, stderr)."""
+    from io import StringIO
+
+    out, err = StringIO(), StringIO()
+    try:
+        call_command(*args, stdout=out, stderr=err)
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def body_file(tmp_path, example_body):
+    def write(body=example_body):
+        path = tmp_path / "body.json"
+        path.write_text(json.dumps(body, ensure_ascii=False))
+        return str(path)
+
+    return write
+
+
+def test_check_json_reports_a_valid_body_and_stores_nothing(body_file):
+    code, out, _ = run("load_campaign", body_file(), "--check", "--json")
+    assert code == 0
+    assert json.loads(out) == {"valid": True, "task_name": "2024-06-03 10:42:0511"}
+    assert not Campaign.objects.exists()
+
+
+def test_check_json_reports_errors_by_api_field_and_exits_1(body_file, example_body):
+    example_body["maxRingingTime"] = 19
+    example_body["numberInfoList"][0]["text1"] = "x" * 31
+    code, out, _ = run("load_campaign", body_file(example_body), "--check", "--json")
+    assert code == 1
+    line = json.loads(out)
+    assert line["valid"] is False
+    assert set(line["errors"]) == {"maxRingingTime", "numberInfoList[0].text1"}
+    assert "31 characters" in line["errors"]["numberInfoList[0].text1"][0]
+
+
+def test_a_file_that_is_not_json_is_invalid_not_a_crash(tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text("{not json")
+    code, out, _ = run("load_campaign", str(path), "--check", "--json")
+    assert code == 1 and list(json.loads(out)["errors"]) == ["body"]
+
+
+def test_loading_creates_a_draft_with_its_list_template_and_round_trips(body_file, example_body, capsys):
+    code, out, _ = run("load_campaign", body_file(), "--json")
+    assert code == 0
+    campaign = Campaign.objects.get()
+    assert campaign.status == Campaign.Status.DRAFT
+    assert list(Callee.objects.values_list("number", "text1", "text2", "text3")) == [
+        ("8613000000001", "tom", "$12451.12", "2025-3-21")
+    ]
+    assert SmsTemplate.objects.get().sms_app_id == "9obbP7Nl"
+    _, exported, _ = run("export_campaign", campaign.task_name)
+    assert json.loads(exported) == example_body
+
+
+def test_send_time_is_read_and_written_in_the_providers_zone(body_file, example_body, settings):
+    settings.LAAFFIC_TIME_ZONE = "Asia/Shanghai"
+    example_body["sendTime"] = "2099-01-01 08:00:00"
+    run("load_campaign", body_file(example_body))
+    campaign = Campaign.objects.get()
+    assert campaign.send_time.isoformat() == "2099-01-01T00:00:00+00:00"
+    _, exported, _ = run("export_campaign", campaign.task_name)
+    assert json.loads(exported)["sendTime"] == "2099-01-01 08:00:00"
+
+
+def test_loading_a_voice_file_id_keeps_it_as_given(body_file, example_body):
+    for name in ("text", "lan"):
+        example_body.pop(name)
+    example_body.update(source=1, voiceFileId="1202202254d4c6372d6f341e999c7ecd0683ee464.mp3")
+    run("load_campaign", body_file(example_body))
+    assert VoiceFile.objects.get().provider_file_id == example_body["voiceFileId"]
+    _, exported, _ = run("export_campaign", example_body["taskName"])
+    assert json.loads(exported) == example_body
+
+
+def test_loading_inline_audio_stores_the_file_and_exports_the_same_base64(body_file, example_body, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    audio = base64.b64encode(b"RIFF....WAVEfmt fake").decode()
+    example_body.update(source=2, uploadName="hello.wav", baseFile=audio)
+    run("load_campaign", body_file(example_body))
+    _, exported, _ = run("export_campaign", example_body["taskName"])
+    assert json.loads(exported)["baseFile"] == audio
+
+
+def test_loading_an_invalid_body_stores_nothing(body_file, example_body):
+    example_body["numberInfoList"].append({"calleeNumber": "12"})
+    code, out, _ = run("load_campaign", body_file(example_body), "--json")
+    assert code == 1 and "numberInfoList[1].calleeNumber" in json.loads(out)["errors"]
+    assert not Campaign.objects.exists() and not Callee.objects.exists()
+
+
+def test_export_of_an_unknown_task_name_says_so():
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="No campaign has the task name 'nope'"):
+        call_command("export_campaign", "nope")
+
+
+def test_submit_campaign_json_reports_the_key_id(simulator):
+    campaign = CampaignFactory()
+    code, out, _ = run("submit_campaign", campaign.task_name, "--json")
+    line = json.loads(out)
+    assert code == 0
+    assert line == {"task_name": campaign.task_name, "status": "submitted",
+                    "key_id": str(simulator.tasks[campaign.task_name]["key_id"]), "code": "0",
+                    "message": f"Accepted by Laaffic with key ID {line['key_id']}."}
+
+
+def test_submit_campaign_exits_1_with_the_providers_reason(simulator):
+    simulator.fail_next(code="-46")
+    campaign = CampaignFactory()
+    code, out, _ = run("submit_campaign", campaign.task_name, "--json")
+    line = json.loads(out)
+    assert code == 1 and line["status"] == "failed" and line["code"] == "-46"
+    assert line["key_id"] == ""
+
+
+def test_submit_campaign_refuses_an_already_submitted_campaign(simulator):
+    campaign = CampaignFactory()
+    run("submit_campaign", campaign.task_name)
+    code, out, _ = run("submit_campaign", campaign.task_name, "--json")
+    assert code == 0 and "never sent twice" in json.loads(out)["message"]
+    assert len(simulator.requests) == 1
