@@ -90,6 +90,28 @@ class SubmissionAdmin(admin.ModelAdmin):
         return False
 
 
+OUTCOME_FIELDS = ("status", "status_detail", "key_id", "provider_code", "provider_message")
+WINDOW_INPUTS = [("window_1_start", "window_1_end"), ("window_2_start", "window_2_end"),
+                 ("window_3_start", "window_3_end")]
+
+
+def campaign_fieldsets(window_fields):
+    return (
+        ("Outcome", {"fields": OUTCOME_FIELDS}),
+        ("Task", {"fields": ("task_name", "app_id", "display_number", "callee_list")}),
+        ("Message", {"fields": ("source", "voice_file", "tts_text", "language", "voice_gender",
+                                "speaking_rate", "accent")}),
+        ("Schedule", {"fields": ("send_time", *window_fields, "loop_count", "max_call_seconds",
+                                 "max_ringing_seconds", "delay_play_seconds", "delay_hangup_seconds")}),
+        ("Hang-up SMS", {"fields": ("hang_up_sms", "sms_template", "sms_on_key_press", "sms_key",
+                                    "sms_on_success", "sms_success_delay_seconds", "sms_on_failure",
+                                    "sms_on_ring")}),
+        ("Transfer to agents", {"fields": ("to_agents", "agent_group_id", "outbound_control",
+                                           "callout_rate", "transfer_when", "transfer_key",
+                                           "transfer_delay_seconds")}),
+    )
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     form = CampaignForm
@@ -101,26 +123,27 @@ class CampaignAdmin(admin.ModelAdmin):
     autocomplete_fields = ("callee_list",)
     actions = ["submit_to_laaffic"]
     inlines = [SubmissionInline]
-    readonly_fields = ("status", "status_detail", "key_id", "provider_code", "provider_message")
-    fieldsets = (
-        ("Outcome", {"fields": readonly_fields}),
-        ("Task", {"fields": ("task_name", "app_id", "display_number", "callee_list")}),
-        ("Message", {"fields": ("source", "voice_file", "tts_text", "language", "voice_gender",
-                                "speaking_rate", "accent")}),
-        ("Schedule", {"fields": (
-            "send_time", ("window_1_start", "window_1_end"), ("window_2_start", "window_2_end"),
-            ("window_3_start", "window_3_end"), "loop_count", "max_call_seconds", "max_ringing_seconds",
-            "delay_play_seconds", "delay_hangup_seconds")}),
-        ("Hang-up SMS", {"fields": ("hang_up_sms", "sms_template", "sms_on_key_press", "sms_key",
-                                    "sms_on_success", "sms_success_delay_seconds", "sms_on_failure",
-                                    "sms_on_ring")}),
-        ("Transfer to agents", {"fields": ("to_agents", "agent_group_id", "outbound_control",
-                                           "callout_rate", "transfer_when", "transfer_key",
-                                           "transfer_delay_seconds")}),
-    )
+    readonly_fields = OUTCOME_FIELDS
+    fieldsets = campaign_fieldsets(WINDOW_INPUTS)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(callee_count=Count("callee_list__callees"))
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or obj.is_editable:
+            return self.fieldsets
+        # The read-only view shows the stored windows, not the form's inputs.
+        return campaign_fieldsets(["calling_windows_display"])
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not obj.is_editable:
+            return (*self.readonly_fields, "calling_windows_display")
+        return self.readonly_fields
+
+    @admin.display(description="calling windows")
+    def calling_windows_display(self, obj):
+        windows = ", ".join(f"{w['start']}–{w['end']}" for w in obj.calling_windows)
+        return f"{windows} ({bodies.provider_tz().key})" if windows else "Any time"
 
     def get_changeform_initial_data(self, request):
         return {"app_id": settings.LAAFFIC_APP_ID, **super().get_changeform_initial_data(request)}

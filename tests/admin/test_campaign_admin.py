@@ -144,10 +144,12 @@ def test_staff_without_the_submit_permission_do_not_get_the_action(editor, simul
 
 
 def test_a_submitted_campaign_is_read_only(submitter):
-    campaign = CampaignFactory(status=Campaign.Status.SUBMITTED, key_id="100001")
+    campaign = CampaignFactory(status=Campaign.Status.SUBMITTED, key_id="100001",
+                               calling_windows=[{"start": "09:00", "end": "18:00"}])
     url = reverse("admin:campaigns_campaign_change", args=[campaign.pk])
     page = submitter.get(url).content.decode()
     assert "100001" in page and 'name="_save"' not in page
+    assert "09:00–18:00 (Asia/Shanghai)" in page
 
 
 def test_callee_list_changelist_counts_callees_without_a_query_per_row(admin_client, django_assert_max_num_queries):
