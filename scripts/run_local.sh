@@ -12,7 +12,8 @@ pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
-has_credentials=$($PY manage.py shell -c "from django.conf import settings; print(int(bool(settings.LAAFFIC_API_KEY and settings.LAAFFIC_API_SECRET)))")
+has_credentials=$(DJANGO_SETTINGS_MODULE=laaffic_site.settings $PY -c \
+  "from django.conf import settings; print(int(bool(settings.LAAFFIC_API_KEY and settings.LAAFFIC_API_SECRET)))")
 if [ "$has_credentials" = "0" ]; then
   # The simulator's demo credentials are the ones from Laaffic's own documentation.
   export LAAFFIC_API_URL="http://127.0.0.1:${SIM_PORT}/v3" LAAFFIC_API_KEY=bDqJFiq9 LAAFFIC_API_SECRET=7bz1lzh9
