@@ -1,0 +1,29 @@
+"""Run a local stand-in for Laaffic's voice API."""
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from campaigns.laaffic import Simulator
+from campaigns.laaffic.signing import DOC_API_KEY, DOC_API_SECRET
+
+
+class Command(BaseCommand):
+    help = ("Serve a local Laaffic simulator until Ctrl-C. Point LAAFFIC_API_URL at the "
+            "printed address to send campaigns to it instead of Laaffic.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8765)
+        parser.add_argument("--api-key", default=settings.LAAFFIC_API_KEY or DOC_API_KEY)
+        parser.add_argument("--api-secret",
+                            default=settings.LAAFFIC_API_SECRET or DOC_API_SECRET)
+        parser.add_argument("--time-zone", default=settings.LAAFFIC_TIME_ZONE)
+
+    def handle(self, *args, **options):
+        simulator = Simulator(port=options["port"], api_key=options["api_key"],
+                              api_secret=options["api_secret"],
+                              time_zone=options["time_zone"]).start()
+        self.stdout.write(f"Laaffic simulator at {simulator.base_url} "
+                          f"(API key {options['api_key']}). Press Ctrl-C to stop.")
+        try:
+            simulator.serve_forever()
+        except KeyboardInterrupt:
+            self.stdout.write("Laaffic simulator stopped.")

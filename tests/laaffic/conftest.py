@@ -1,0 +1,21 @@
+import pytest
+
+from campaigns.laaffic import LaafficClient, Simulator
+from campaigns.laaffic.signing import DOC_API_KEY, DOC_API_SECRET
+
+
+@pytest.fixture
+def page_example(example_body):
+    """The page's example request body, as printed (its sendTime is in the past)."""
+    return dict(example_body, sendTime="2024-06-21 00:00:00")
+
+
+@pytest.fixture
+def simulator():
+    with Simulator() as running:
+        yield running
+
+
+@pytest.fixture
+def client(simulator):
+    return LaafficClient(simulator.base_url, DOC_API_KEY, DOC_API_SECRET, timeout=5)
