@@ -19,7 +19,7 @@ FORM_FIELD_FOR = {
     **{api: field for api, field in bodies.SCALARS.items()},
     "voiceFileId": "voice_file", "uploadName": "voice_file", "baseFile": "voice_file",
     "smsAppId": "sms_template", "smsContent": "sms_template", "senderId": "sms_template",
-    "feedbackValue": "sms_key", "sendTime": "send_time", "numberInfoList": "callee_list",
+    "sendTime": "send_time", "numberInfoList": "callee_list",
 }
 CALLEE_ERRORS_SHOWN = 10
 
@@ -38,6 +38,9 @@ class CampaignForm(forms.ModelForm):
     window_2_end = window_field("until")
     window_3_start = window_field("Calling window 3: from")
     window_3_end = window_field("until")
+    # Sent as text, as the page's table types it.
+    sms_key = forms.CharField(label="Key that triggers the SMS", max_length=1, required=False,
+                              empty_value=None, help_text="One key, 0 to 9.")
 
     class Meta:
         model = Campaign

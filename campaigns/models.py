@@ -194,8 +194,9 @@ class Campaign(models.Model):
     sms_on_key_press = models.PositiveSmallIntegerField(
         "SMS on key press", choices=YES_NO, null=True, blank=True, default=0,
     )
-    sms_key = models.CharField(
-        "key that triggers the SMS", max_length=1, blank=True, help_text="One key, 0 to 9.",
+    # JSON keeps the form it was given in: the page's table says String, its example a number.
+    sms_key = models.JSONField(
+        "key that triggers the SMS", null=True, blank=True, help_text="One key, 0 to 9.",
     )
     sms_on_success = models.PositiveSmallIntegerField(
         "SMS after an answered call", choices=YES_NO, null=True, blank=True, default=0,

@@ -15,6 +15,13 @@ celery_app.conf.task_always_eager = True
 celery_app.conf.task_eager_propagates = True
 
 
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return (f"database: {settings.DATABASES['default']['ENGINE']}, "
+            f"broker: {settings.CELERY_BROKER_URL.split('://')[0]}")
+
+
 @pytest.fixture(scope="session")
 def running_simulator():
     with Simulator(api_key=DOC_KEY, api_secret=DOC_SECRET) as sim:

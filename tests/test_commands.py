@@ -140,3 +140,11 @@ def test_submit_campaign_refuses_an_already_submitted_campaign(simulator):
     code, out, _ = run("submit_campaign", campaign.task_name, "--json")
     assert code == 0 and "never sent twice" in json.loads(out)["message"]
     assert len(simulator.requests) == 1
+
+
+@pytest.mark.parametrize("key", [5, "5"])
+def test_the_sms_key_keeps_the_json_type_it_was_loaded_with(body_file, example_body, key):
+    example_body.update(feedbackPush=1, feedbackValue=key)
+    run("load_campaign", body_file(example_body))
+    _, exported, _ = run("export_campaign", example_body["taskName"])
+    assert json.loads(exported)["feedbackValue"] == key

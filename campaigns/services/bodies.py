@@ -35,6 +35,7 @@ SCALARS = {
     "delayHangup": "delay_hangup_seconds",
     "hangUpSms": "hang_up_sms",
     "feedbackPush": "sms_on_key_press",
+    "feedbackValue": "sms_key",
     "successPush": "sms_on_success",
     "successPushTime": "sms_success_delay_seconds",
     "failedPush": "sms_on_failure",
@@ -112,10 +113,6 @@ def campaign_body(campaign: Campaign, callees: list[dict] | None = None) -> dict
     elif voice is not None and campaign.source == Campaign.Source.INLINE_FILE:
         body["uploadName"] = voice.name
         body["baseFile"] = base64.b64encode(file_bytes(voice)).decode("ascii")
-    if campaign.sms_key != "":
-        # The page's table says String, its own example sends a number; we send the
-        # example's form, which is what the provider demonstrably accepts.
-        body["feedbackValue"] = int(campaign.sms_key) if campaign.sms_key.isdigit() else campaign.sms_key
     if campaign.sms_template_id is not None:
         for api_name, field in SMS_FIELDS.items():
             value = getattr(campaign.sms_template, field)
@@ -136,8 +133,6 @@ def campaign_fields_from_body(body: dict) -> dict:
     fields = {field: body.get(api_name) for api_name, field in SCALARS.items()}
     for field in ("display_number", "tts_text", "language", "accent"):
         fields[field] = fields[field] or ""
-    feedback = body.get("feedbackValue")
-    fields["sms_key"] = "" if feedback is None else str(feedback)
     fields["send_time"] = parse_send_time(body.get("sendTime"))
     fields["calling_windows"] = [
         {"start": w["strTime"], "end": w["endTime"]} for w in body.get("allowSendTime") or []

@@ -98,6 +98,7 @@ def test_submit_action_shows_a_confirmation_with_the_essentials(submitter, simul
     assert "costs money" in page and "5 numbers" in page
     assert "&quot;taskName&quot;: &quot;%s&quot;" % campaign.task_name in page
     assert "… and 2 more callees" in page
+    assert DOC_SECRET not in page
     assert simulator.requests == []
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.DRAFT
@@ -158,3 +159,14 @@ def test_callee_list_changelist_counts_callees_without_a_query_per_row(admin_cli
     with django_assert_max_num_queries(8):
         page = admin_client.get(reverse("admin:campaigns_calleelist_changelist"))
     assert page.status_code == 200 and "View callees" in page.content.decode()
+
+
+def test_a_key_typed_in_the_form_is_sent_as_text_as_the_page_types_it(editor):
+    from campaigns.services.bodies import campaign_body
+
+    callee = CalleeFactory()
+    data = form_data(callee.callee_list, hang_up_sms=1, sms_template=SmsTemplateFactory().pk,
+                     sms_on_key_press=1, sms_key="7")
+    assert editor.post(ADD_URL, data).status_code == 302
+    body = campaign_body(Campaign.objects.get())
+    assert (body["feedbackPush"], body["feedbackValue"]) == (1, "7")
