@@ -204,6 +204,8 @@ class CampaignAdmin(admin.ModelAdmin):
             "callee_count": len(callees),
             "send_time_local": timezone.localtime(campaign.send_time) if campaign.send_time else None,
             "send_time_provider": body.get("sendTime"),
+            "windows_local": [f"{start:%H:%M}–{end:%H:%M}" for start, end
+                              in bodies.local_windows(campaign.calling_windows, campaign.send_time)],
             "refusal": campaign_refusal(campaign),
             "problems": campaign_problems(campaign, callees),
             "body": json.dumps(shown, indent=2, ensure_ascii=False),

@@ -67,18 +67,13 @@ class CampaignForm(forms.ModelForm):
         for name, text in help_texts.items():
             if name in self.fields:  # read-only views have no fields
                 self.fields[name].help_text = text
-        day = self._reference_day(self.instance.send_time)
-        for i, window in enumerate(self.instance.calling_windows or [], start=1):
-            if i <= WINDOW_COUNT:
-                self.initial[f"window_{i}_start"] = bodies.window_from_provider(window["start"], day)
-                self.initial[f"window_{i}_end"] = bodies.window_from_provider(window["end"], day)
-
-    @staticmethod
-    def _reference_day(send_time):
-        return timezone.localtime(send_time or timezone.now()).date()
+        windows = bodies.local_windows(self.instance.calling_windows or [], self.instance.send_time)
+        for i, (start, end) in enumerate(windows[:WINDOW_COUNT], start=1):
+            self.initial[f"window_{i}_start"] = start
+            self.initial[f"window_{i}_end"] = end
 
     def _windows(self) -> list[dict]:
-        day = self._reference_day(self.cleaned_data.get("send_time"))
+        day = timezone.localtime(self.cleaned_data.get("send_time") or timezone.now()).date()
         windows = []
         for i in range(1, WINDOW_COUNT + 1):
             start, end = (self.cleaned_data.get(f"window_{i}_{part}") for part in ("start", "end"))

@@ -4,6 +4,7 @@ from celery import shared_task
 from .services import campaigns as campaign_services
 
 MAX_SUBMIT_RETRIES = 8
+MAX_RETRY_DELAY = 30 * 60
 
 
 @shared_task(bind=True, acks_late=True, max_retries=MAX_SUBMIT_RETRIES)
@@ -13,5 +14,6 @@ def submit_campaign(self, campaign_id, user_id=None):
         if self.request.retries >= self.max_retries:
             campaign_services.campaign_give_up(campaign_id, result.message)
             return "failed"
-        raise self.retry(countdown=result.retry_in)
+        # Exponential backoff from the delay the service suggests for this kind of failure.
+        raise self.retry(countdown=min(result.retry_in * 2 ** self.request.retries, MAX_RETRY_DELAY))
     return result.status

@@ -80,6 +80,12 @@ def window_from_provider(text: str, on: date) -> time:
     return timezone.localtime(moment).time()
 
 
+def local_windows(windows: list[dict], send_time: datetime | None) -> list[tuple[time, time]]:
+    """Stored (provider-zone) calling windows as the staff member's local times."""
+    day = timezone.localtime(send_time or timezone.now()).date()
+    return [(window_from_provider(w["start"], day), window_from_provider(w["end"], day)) for w in windows]
+
+
 def callee_entries(callee_list_id) -> list[dict]:
     """numberInfoList for a callee list, in one query; empty texts are left out."""
     rows = (

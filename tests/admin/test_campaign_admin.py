@@ -91,11 +91,12 @@ def test_a_task_name_already_used_is_refused_once(editor):
 
 
 def test_submit_action_shows_a_confirmation_with_the_essentials(submitter, simulator):
-    campaign = CampaignFactory(callees=5)
+    campaign = CampaignFactory(callees=5, calling_windows=[{"start": "17:00", "end": "02:00"}])
     response = submitter.post(CHANGELIST, {"action": "submit_to_laaffic", "_selected_action": [campaign.pk]})
     assert response.status_code == 200
     page = response.content.decode()
     assert "costs money" in page and "5 numbers" in page
+    assert "17:00–02:00 (Asia/Shanghai) = 09:00–18:00 (UTC)" in page
     assert "&quot;taskName&quot;: &quot;%s&quot;" % campaign.task_name in page
     assert "… and 2 more callees" in page
     assert DOC_SECRET not in page
@@ -170,3 +171,9 @@ def test_a_key_typed_in_the_form_is_sent_as_text_as_the_page_types_it(editor):
     assert editor.post(ADD_URL, data).status_code == 302
     body = campaign_body(Campaign.objects.get())
     assert (body["feedbackPush"], body["feedbackValue"]) == (1, "7")
+
+
+def test_editing_shows_stored_windows_in_the_staff_zone(editor):
+    campaign = CampaignFactory(calling_windows=[{"start": "17:00", "end": "02:00"}])
+    page = editor.get(reverse("admin:campaigns_campaign_change", args=[campaign.pk])).content.decode()
+    assert 'name="window_1_start" value="09:00"' in page and 'name="window_1_end" value="18:00"' in page
