@@ -215,24 +215,30 @@ def test_the_secret_never_reaches_the_database_or_the_logs(simulator, caplog):
     assert sign["Sign"] == "[redacted]"
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_workers_post_a_campaign_exactly_once(simulator):
-    campaign = CampaignFactory()
-    campaign_queue(campaign)
-    results, barrier = [], threading.Barrier(4)
+def at_once(action, times=4):
+    """Run `action` in `times` threads released together; return what each returned."""
+    results, barrier = [], threading.Barrier(times)
 
-    def worker():
+    def run():
         barrier.wait()
         try:
-            results.append(campaign_submit(campaign.pk).status)
+            results.append(action())
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(4)]
+    threads = [threading.Thread(target=run) for _ in range(times)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_workers_post_a_campaign_exactly_once(simulator):
+    campaign = CampaignFactory()
+    campaign_queue(campaign)
+    results = at_once(lambda: campaign_submit(campaign.pk).status)
     assert len(group_calls(simulator)) == 1
     assert Submission.objects.filter(campaign=campaign).count() == 1
     assert Campaign.objects.get(pk=campaign.pk).status == Status.SUBMITTED
@@ -242,19 +248,6 @@ def test_concurrent_workers_post_a_campaign_exactly_once(simulator):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_queueing_queues_once(simulator):
     campaign = CampaignFactory()
-    results, barrier = [], threading.Barrier(4)
-
-    def click():
-        barrier.wait()
-        try:
-            results.append(campaign_queue(Campaign.objects.get(pk=campaign.pk)).queued)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=click) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = at_once(lambda: campaign_queue(Campaign.objects.get(pk=campaign.pk)).queued)
     assert sorted(results) == [False, False, False, True]
     assert Campaign.objects.get(pk=campaign.pk).status == Status.QUEUED
