@@ -2,18 +2,24 @@ import json
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import Truncator
+from django.utils.text import Truncator, slugify
 
 from .forms import CampaignForm
-from .models import Callee, CalleeList, Campaign, SmsTemplate, Submission, VoiceFile
+from .import_admin import upload_view
+from .models import Callee, CalleeList, Campaign, SmsTemplate, Submission, SuppressedNumber, VoiceFile
 from .services import bodies
 from .services.campaigns import campaign_problems, campaign_queue, campaign_refusal
+from .services.imports import Target
+from .services.spreadsheets import callee_list_export
 from .tasks import submit_campaign
 
 BODY_PREVIEW_CALLEES = 3
@@ -23,6 +29,31 @@ BODY_PREVIEW_CALLEES = 3
 class CalleeListAdmin(admin.ModelAdmin):
     list_display = ("name", "callee_count", "created_at", "callees_link")
     search_fields = ("name",)
+    change_form_template = "admin/campaigns/calleelist/change_form.html"
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/import/", wrap(self.import_view), name="campaigns_calleelist_import"),
+            path("<int:pk>/export.csv", wrap(self.export_view), name="campaigns_calleelist_export"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request, pk):
+        callee_list = get_object_or_404(CalleeList, pk=pk)
+        if not self.has_change_permission(request, callee_list):
+            raise PermissionDenied
+        back = reverse("admin:campaigns_calleelist_change", args=[pk])
+        return upload_view(self, request, Target(callee_list), f"Import callees into {callee_list}", back)
+
+    def export_view(self, request, pk):
+        callee_list = get_object_or_404(CalleeList, pk=pk)
+        if not self.has_view_permission(request, callee_list):
+            raise PermissionDenied
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{slugify(callee_list.name) or "callees"}.csv"'
+        callee_list_export(callee_list.pk, response)
+        return response
 
     @admin.display(description="")
     def callees_link(self, obj):
@@ -35,6 +66,31 @@ class CalleeListAdmin(admin.ModelAdmin):
     @admin.display(description="callees", ordering="callee_count")
     def callee_count(self, obj):
         return obj.callee_count
+
+
+@admin.register(SuppressedNumber)
+class SuppressedNumberAdmin(admin.ModelAdmin):
+    list_display = ("number", "reason", "added_by", "added_at")
+    search_fields = ("number", "reason")
+    list_select_related = ("added_by",)
+    readonly_fields = ("added_by", "added_at")
+    change_list_template = "admin/campaigns/suppressednumber/change_list.html"
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [path("import/", wrap(self.import_view), name="campaigns_suppressednumber_import"),
+                *super().get_urls()]
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        back = reverse("admin:campaigns_suppressednumber_changelist")
+        return upload_view(self, request, Target(None), "Import do-not-call numbers", back)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.added_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Callee)
@@ -202,6 +258,7 @@ class CampaignAdmin(admin.ModelAdmin):
         return {
             "campaign": campaign,
             "callee_count": len(callees),
+            "suppressed_count": bodies.suppressed_count(campaign.callee_list_id),
             "send_time_local": timezone.localtime(campaign.send_time) if campaign.send_time else None,
             "send_time_provider": body.get("sendTime"),
             "windows_local": [f"{start:%H:%M}–{end:%H:%M}" for start, end

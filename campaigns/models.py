@@ -294,3 +294,76 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"{self.campaign} at {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+
+class SuppressedNumber(models.Model):
+    """A site-wide do-not-call entry: never called, whatever list it is in."""
+
+    number = models.CharField("phone number", max_length=15, unique=True)
+    reason = models.CharField(max_length=200, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = "do-not-call number"
+
+    def __str__(self):
+        return self.number
+
+
+class ImportJob(models.Model):
+    """One CSV upload into a callee list (or the do-not-call list), from preview to summary."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", "Waiting for confirmation"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    class OnExisting(models.TextChoices):
+        SKIP = "skip", "Skip numbers already in the list"
+        UPDATE = "update", "Update their texts"
+
+    callee_list = models.ForeignKey(
+        CalleeList, on_delete=models.CASCADE, null=True, blank=True, related_name="imports",
+        help_text="Empty for an import into the do-not-call list.",
+    )
+    file = models.FileField(upload_to="imports/")
+    original_name = models.CharField(max_length=255)
+    encoding = models.CharField(max_length=32)
+    delimiter = models.CharField(max_length=2)
+    has_header = models.BooleanField(default=True)
+    mapping = models.JSONField(default=dict, help_text='{"number": 0, "texts": {"text1": 2}}')
+    default_region = models.CharField(max_length=2, blank=True)
+    on_existing = models.CharField(max_length=8, choices=OnExisting.choices, default=OnExisting.SKIP)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPLOADED)
+    rows_total = models.PositiveIntegerField(default=0, help_text="Rows counted in the preview.")
+    rows_done = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    existing = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    rejected_file = models.FileField(upload_to="imports/", blank=True)
+    message = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.original_name} -> {self.callee_list or 'do-not-call list'}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0

@@ -3,6 +3,7 @@
 Everything that varies between a laptop and production is read from the
 environment (or a `.env` file beside manage.py); see `.env.example`.
 """
+import os
 from pathlib import Path
 
 import environ
@@ -17,6 +18,21 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # A fixed key is only acceptable for local use; production sets DJANGO_SECRET_KEY.
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-local-only-key-change-me-in-production")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+# HTTPS. Off by default so that `make run` works over plain http; production turns
+# them on (README.md, "Running in production").
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
+# Load balancers probe over plain http and do not follow redirects.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Only behind a proxy that sets X-Forwarded-Proto itself; otherwise any client could claim https.
+if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=SECURE_SSL_REDIRECT)
+CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=SECURE_SSL_REDIRECT)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -28,11 +44,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_celery_beat",
     "campaigns",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -64,7 +82,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Wait for a lock instead of failing when a worker and the site write at once;
     # tests use a file too, so that threads share it the same way.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # One file per test process, so that parallel runs do not share (and delete) it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
     VAR_DIR.mkdir(exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -77,6 +96,18 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Hashed file names (cacheable forever) need a manifest that only collectstatic
+# writes; without it every page using {% static %} fails. So the manifest is
+# opt-in for deployments that run collectstatic, and tests and `make run` work
+# without it.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env.bool("DJANGO_STATIC_MANIFEST", default=False)
+        else "whitenoise.storage.CompressedStaticFilesStorage",
+    },
+}
 MEDIA_URL = "media/"
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))
 
@@ -104,6 +135,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic tasks are edited in the admin and kept in the database.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Laaffic. Credentials have no default: without them the site works, and
 # submitting says what is missing.
@@ -114,6 +147,9 @@ LAAFFIC_APP_ID = env("LAAFFIC_APP_ID", default="")
 LAAFFIC_TIMEOUT = env.float("LAAFFIC_TIMEOUT", default=30.0)
 LAAFFIC_TIME_ZONE = env("LAAFFIC_TIME_ZONE", default="Asia/Shanghai")
 
+# Largest CSV file staff may upload as a callee or do-not-call list.
+CALLEE_IMPORT_MAX_MB = env.int("CALLEE_IMPORT_MAX_MB", default=50)
+
 LOGIN_URL = "admin:login"
 
 LOGGING = {
@@ -123,5 +159,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
         "campaigns": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+        "laaffic_site": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     },
 }

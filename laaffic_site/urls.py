@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import path
 from django.views.generic import RedirectView
 
+from .health import healthz
+
 admin.site.site_header = "Laaffic voice campaigns"
 admin.site.site_title = "Laaffic voice campaigns"
 admin.site.index_title = "Campaigns"
@@ -11,4 +13,5 @@ admin.site.index_title = "Campaigns"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from .. import rules
-from ..models import Callee, Campaign
+from ..models import Callee, Campaign, SuppressedNumber
 
 # API name -> model field, for the values copied as they are.
 SCALARS = {
@@ -87,9 +87,10 @@ def local_windows(windows: list[dict], send_time: datetime | None) -> list[tuple
 
 
 def callee_entries(callee_list_id) -> list[dict]:
-    """numberInfoList for a callee list, in one query; empty texts are left out."""
+    """numberInfoList for a callee list, in one query: do-not-call numbers and empty texts left out."""
     rows = (
         Callee.objects.filter(callee_list_id=callee_list_id)
+        .exclude(number__in=SuppressedNumber.objects.values("number"))
         .order_by("id")
         .values_list(*CALLEE_COLUMNS)
     )
@@ -101,6 +102,12 @@ def callee_entries(callee_list_id) -> list[dict]:
                 entry[name] = text
         entries.append(entry)
     return entries
+
+
+def suppressed_count(callee_list_id) -> int:
+    """How many of a list's numbers are on the do-not-call list (and so left out)."""
+    return Callee.objects.filter(
+        callee_list_id=callee_list_id, number__in=SuppressedNumber.objects.values("number")).count()
 
 
 def campaign_body(campaign: Campaign, callees: list[dict] | None = None) -> dict:

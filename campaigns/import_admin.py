@@ -1,0 +1,188 @@
+"""Admin pages of a CSV import: upload -> preview (with overrides) -> confirm -> progress -> summary."""
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+import phonenumbers
+
+from .importers.callees import DELIMITER_NAMES, CsvRefused, FileFormat
+from .models import ImportJob
+from .services import imports
+from .tasks import run_import
+
+ENCODINGS = [("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 with BOM"), ("utf-16", "UTF-16 (Excel Unicode text)"),
+             ("cp1252", "Windows-1252 (Western Europe)"), ("cp1250", "Windows-1250 (Central Europe)"),
+             ("cp1251", "Windows-1251 (Cyrillic)"), ("cp1253", "Windows-1253 (Greek)"),
+             ("cp1254", "Windows-1254 (Turkish)"), ("cp1256", "Windows-1256 (Arabic)"),
+             ("cp1257", "Windows-1257 (Baltic)"), ("koi8_r", "KOI8-R"), ("gb18030", "GB18030 (Chinese)"),
+             ("big5", "Big5 (Chinese)"), ("shift_jis", "Shift JIS (Japanese)"), ("euc_kr", "EUC-KR (Korean)")]
+COUNTRIES = [("", "None: every number has its country code")] + sorted(
+    ((region, f"{region} (+{phonenumbers.country_code_for_region(region)})")
+     for region in phonenumbers.SUPPORTED_REGIONS), key=lambda choice: choice[1])
+IGNORED = ""
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(help_text="A .csv or .txt file exported from Excel or your CRM.")
+
+
+class OptionsForm(forms.Form):
+    encoding = forms.ChoiceField(choices=ENCODINGS)
+    delimiter = forms.ChoiceField(choices=list(DELIMITER_NAMES.items()))
+    has_header = forms.BooleanField(required=False, label="The first row holds column names")
+    default_region = forms.ChoiceField(
+        choices=COUNTRIES, required=False, label="Default country",
+        help_text="For numbers written without their country code, such as 0912 345 678.")
+    on_existing = forms.ChoiceField(choices=ImportJob.OnExisting.choices, widget=forms.RadioSelect,
+                                    label="Numbers already in the list")
+
+    def __init__(self, *args, columns, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        column_choices = [(str(i), name) for i, name in enumerate(columns)]
+        self.fields["number"] = forms.ChoiceField(choices=column_choices, label="Phone number column")
+        self.targets = targets
+        for target in targets:
+            self.fields[target] = forms.ChoiceField(
+                choices=[(IGNORED, "(not imported)")] + column_choices, required=False,
+                label=f"{target} comes from")
+
+    @classmethod
+    def for_job(cls, job, fmt, data=None):
+        width = max([len(fmt.header), *(len(row) for row in fmt.sample)], default=1)
+        columns = [_column_name(fmt, i) for i in range(width)]
+        initial = {
+            "encoding": job.encoding, "delimiter": job.delimiter, "has_header": job.has_header,
+            "default_region": job.default_region, "on_existing": job.on_existing,
+            "number": str(job.mapping["number"]),
+            **{t: str(i) for t, i in job.mapping.get("texts", {}).items()},
+        }
+        return cls(data, initial=initial, columns=columns, targets=imports.job_target(job).targets)
+
+    def apply(self, job) -> None:
+        data = self.cleaned_data
+        job.encoding, job.delimiter, job.has_header = data["encoding"], data["delimiter"], data["has_header"]
+        job.default_region, job.on_existing = data["default_region"], data["on_existing"]
+        job.mapping = {"number": int(data["number"]),
+                       "texts": {t: int(data[t]) for t in self.targets if data.get(t) not in (None, IGNORED)}}
+
+
+def _column_name(fmt, index: int) -> str:
+    if fmt.has_header and index < len(fmt.header) and fmt.header[index].strip():
+        return f"{index + 1}: {fmt.header[index].strip()}"
+    example = next((row[index] for row in fmt.sample if index < len(row) and row[index].strip()), "")
+    return f"{index + 1}: e.g. {example[:20]}" if example else f"Column {index + 1}"
+
+
+def upload_view(model_admin, request, target: imports.Target, title: str, back_url: str):
+    """Step 1: the file. Shared by callee lists and the do-not-call list."""
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = imports.import_job_create(form.cleaned_data["file"], target, user=request.user)
+        except (CsvRefused, imports.UploadTooLarge) as refused:
+            form.add_error("file", getattr(refused, "message", str(refused)))
+        else:
+            return HttpResponseRedirect(reverse("admin:campaigns_importjob_preview", args=[job.pk]))
+    context = {**model_admin.admin_site.each_context(request), "title": title, "form": form,
+               "back_url": back_url, "max_mb": imports.settings.CALLEE_IMPORT_MAX_MB,
+               "opts": model_admin.model._meta}
+    return TemplateResponse(request, "admin/campaigns/import/upload.html", context)
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ("original_name", "callee_list", "status", "imported", "updated", "duplicates", "rejected",
+                    "created_by", "created_at")
+    list_filter = ("status",)
+    list_select_related = ("callee_list", "created_by")
+    readonly_fields = [f.name for f in ImportJob._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:job_id>/preview/", wrap(self.preview_view), name="campaigns_importjob_preview"),
+            path("<int:job_id>/progress/", wrap(self.progress_view), name="campaigns_importjob_progress"),
+            path("<int:job_id>/status/", wrap(self.status_view), name="campaigns_importjob_status"),
+            path("<int:job_id>/not-imported.csv", wrap(self.rejected_view), name="campaigns_importjob_rejected"),
+            *super().get_urls(),
+        ]
+
+    def _job(self, request, job_id) -> ImportJob:
+        job = get_object_or_404(ImportJob.objects.select_related("callee_list"), pk=job_id)
+        if job.created_by_id != request.user.pk and not request.user.is_superuser:
+            raise PermissionDenied
+        return job
+
+    def preview_view(self, request, job_id):
+        """Step 2: what was detected, the mapping, and a dry run; step 3 is the confirm button."""
+        job = self._job(request, job_id)
+        if job.status != ImportJob.Status.UPLOADED:
+            return HttpResponseRedirect(reverse("admin:campaigns_importjob_progress", args=[job.pk]))
+        error, result = "", None
+        try:
+            form = OptionsForm.for_job(job, imports.job_format(job), request.POST or None)
+            if request.method == "POST" and form.is_valid():
+                form.apply(job)
+                job.save()
+                form = OptionsForm.for_job(job, imports.job_format(job))
+            result = imports.import_job_preview(job)
+        except CsvRefused as refused:
+            error = refused.message
+            form = OptionsForm.for_job(job, _fallback_format(job))
+        if request.method == "POST" and request.POST.get("confirm") and result is not None and not error:
+            return self._confirm(request, job)
+        fmt = None if error else imports.job_format(job)
+        context = {
+            **self.admin_site.each_context(request), "title": f"Import {job.original_name}", "job": job,
+            "form": form, "error": error, "result": result, "fmt": fmt, "opts": self.model._meta,
+            "targets": imports.job_target(job).targets, "into": job.callee_list or "the do-not-call list",
+        }
+        return TemplateResponse(request, "admin/campaigns/import/preview.html", context)
+
+    def _confirm(self, request, job):
+        if imports.import_job_queue(job):
+            transaction.on_commit(lambda: run_import.delay(job.pk))
+        else:
+            messages.warning(request, "This import was already confirmed.")
+        return HttpResponseRedirect(reverse("admin:campaigns_importjob_progress", args=[job.pk]))
+
+    def progress_view(self, request, job_id):
+        job = self._job(request, job_id)
+        context = {**self.admin_site.each_context(request), "title": f"Importing {job.original_name}",
+                   "job": job, "opts": self.model._meta, "back_url": _back_url(job)}
+        return TemplateResponse(request, "admin/campaigns/import/progress.html", context)
+
+    def status_view(self, request, job_id):
+        job = self._job(request, job_id)
+        return JsonResponse({"status": job.status, "status_label": job.get_status_display(),
+                             "percent": job.percent, "rows_done": job.rows_done, "rows_total": job.rows_total,
+                             "message": job.message})
+
+    def rejected_view(self, request, job_id):
+        job = self._job(request, job_id)
+        if not job.rejected_file:
+            raise PermissionDenied
+        return FileResponse(job.rejected_file.open("rb"), as_attachment=True, content_type="text/csv",
+                            filename=f"{job.original_name.rsplit('.', 1)[0]}-not-imported.csv")
+
+
+def _fallback_format(job):
+    """A format to draw the options form with when the chosen encoding cannot read the file."""
+    return FileFormat(job.encoding, job.delimiter, job.has_header, [], [])
+
+
+def _back_url(job) -> str:
+    if job.callee_list_id:
+        return reverse("admin:campaigns_callee_changelist") + f"?callee_list__id__exact={job.callee_list_id}"
+    return reverse("admin:campaigns_suppressednumber_changelist")

@@ -1,0 +1,295 @@
+"""Importing CSV files into a callee list or the do-not-call list.
+
+Two passes over the file: the first validates every row (progress is visible,
+nothing is stored; accepted rows go to a temporary file), the second stores them
+in one transaction with COPY (PostgreSQL) or batched executemany (elsewhere).
+Either every accepted row is stored or the list is unchanged.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import logging
+import tempfile
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .. import rules
+from ..importers.callees import (
+    HEAD_BYTES, ColumnMapping, CsvRefused, Duplicate, FileFormat, ReadReport, Rejected, detect_format,
+    guess_mapping, read_callees,
+)
+from ..models import Callee, CalleeList, ImportJob, SuppressedNumber
+from .spreadsheets import safe_cell
+
+log = logging.getLogger(__name__)
+SUPPRESSION_TARGETS = ("reason",)
+BATCH = 5000
+
+
+@dataclass
+class Target:
+    """Where accepted rows go: a callee list, or the do-not-call list."""
+
+    callee_list: CalleeList | None = None
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return rules.TEXT_FIELDS if self.callee_list else SUPPRESSION_TARGETS
+
+    @property
+    def max_text(self) -> int:
+        return 30 if self.callee_list else 200
+
+    def known_numbers(self) -> set[str]:
+        if self.callee_list:
+            if self.callee_list.pk is None:  # a dry run into a list not created yet
+                return set()
+            return set(self.callee_list.callees.values_list("number", flat=True))
+        return suppressed_numbers()
+
+
+@dataclass
+class ImportResult:
+    report: ReadReport
+    imported: int = 0
+    updated: int = 0
+    rejected_rows: list[Rejected] = field(default_factory=list)
+
+    @property
+    def skipped_existing(self) -> int:
+        return self.report.existing - self.updated
+
+    def as_json(self, list_name: str) -> dict:
+        """The command line's one-line report."""
+        return {
+            "list": list_name,
+            "imported": self.imported + self.updated,
+            "duplicates": self.report.duplicates + self.skipped_existing,
+            "rejected": self.report.rejected,
+            "errors": [{"line": r.line, "value": r.value, "reason": r.reason} for r in self.rejected_rows],
+        }
+
+
+def suppressed_numbers() -> set[str]:
+    return set(SuppressedNumber.objects.values_list("number", flat=True))
+
+
+def read_format(stream, *, encoding=None, delimiter=None) -> FileFormat:
+    head = stream.read(HEAD_BYTES)
+    stream.seek(0)
+    return detect_format(head, encoding=encoding or None, delimiter=delimiter or None)
+
+
+def import_file(stream, target: Target, *, fmt: FileFormat | None = None, mapping: ColumnMapping | None = None,
+                default_region: str | None = None, update_existing: bool = False, dry_run: bool = False,
+                user=None, progress=None, rejects_out=None) -> ImportResult:
+    """Validate a CSV stream and, unless `dry_run`, store its rows; raises CsvRefused.
+
+    `rejects_out`, a text stream, receives the rows not imported as CSV.
+    """
+    fmt = fmt or read_format(stream)
+    mapping = mapping or guess_mapping(fmt, target.targets)
+    rejected_rows: list[Rejected] = []
+    writer = _rejects_writer(rejects_out, fmt) if rejects_out is not None else None
+
+    def on_reject(row: Rejected):
+        rejected_rows.append(row)
+        if writer:
+            writer.writerow([row.line, *map(safe_cell, row.values), row.reason])
+
+    def on_duplicate(duplicate: Duplicate):
+        if writer:
+            writer.writerow([duplicate.line, duplicate.number,
+                             f"Duplicate of line {duplicate.first_line}; the first one is kept."])
+
+    with tempfile.TemporaryFile("w+", newline="", encoding="utf-8") as accepted:
+        rows_out = csv.writer(accepted)
+        report = read_callees(
+            stream, fmt, mapping, targets=target.targets, default_region=default_region,
+            max_text=target.max_text, known=target.known_numbers(),
+            suppressed=suppressed_numbers() if target.callee_list else frozenset(),
+            on_row=lambda line, number, values: rows_out.writerow((number, *values)),
+            on_reject=on_reject, on_duplicate=on_duplicate, progress=progress,
+        )
+        result = ImportResult(report, rejected_rows=rejected_rows,
+                              imported=report.accepted - report.existing,
+                              updated=report.existing if update_existing else 0)
+        if dry_run:
+            return result
+        accepted.seek(0)
+        with transaction.atomic():
+            stored = _store(target, csv.reader(accepted), update_existing, user)
+    log.info("stored %s rows into %s (%s rejected)", stored, target.callee_list or "do-not-call list",
+             report.rejected)
+    return result
+
+
+def _rejects_writer(out, fmt: FileFormat):
+    writer = csv.writer(out)
+    writer.writerow(["line", *(fmt.header or ["values"]), "reason"])
+    return writer
+
+
+# Storing
+
+
+def _store(target: Target, rows, update_existing: bool, user) -> int:
+    """Insert the accepted rows; existing numbers are skipped or updated. Returns rows written."""
+    if target.callee_list:
+        table, columns, fixed = Callee._meta.db_table, ("number", *rules.TEXT_FIELDS), {
+            "callee_list_id": target.callee_list.pk}
+        conflict = ("callee_list_id", "number")
+    else:
+        table, columns = SuppressedNumber._meta.db_table, ("number", "reason")
+        fixed = {"added_by_id": user.pk if user else None, "added_at": timezone.now()}
+        conflict = ("number",)
+    updates = columns[1:] if update_existing else ()
+    if connection.vendor == "postgresql":
+        return _store_with_copy(table, columns, fixed, conflict, updates, rows)
+    return _store_in_batches(table, columns, fixed, conflict, updates, rows)
+
+
+def _on_conflict(conflict, updates) -> str:
+    target = ", ".join(conflict)
+    if not updates:
+        return f"ON CONFLICT ({target}) DO NOTHING"
+    return f"ON CONFLICT ({target}) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in updates)
+
+
+def _store_in_batches(table, columns, fixed, conflict, updates, rows) -> int:
+    names = (*fixed, *columns)
+    sql = (f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))}) "
+           f"{_on_conflict(conflict, updates)}")
+    constant, written = tuple(fixed.values()), 0
+    with connection.cursor() as cursor:
+        while batch := [(*constant, *row) for row in itertools.islice(rows, BATCH)]:
+            cursor.executemany(sql, batch)
+            written += cursor.rowcount
+    return written
+
+
+def _store_with_copy(table, columns, fixed, conflict, updates, rows) -> int:
+    names = ", ".join((*fixed, *columns))
+    constant = tuple(fixed.values())
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE import_rows ON COMMIT DROP AS SELECT {names} FROM {table} WITH NO DATA")
+        with cursor.cursor.copy(f"COPY import_rows ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row((*constant, *row))
+        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM import_rows "
+                       f"{_on_conflict(conflict, updates)}")
+        return cursor.rowcount
+
+
+# The browser's import jobs
+
+
+class UploadTooLarge(Exception):
+    pass
+
+
+def import_job_create(upload, target: Target, *, user=None) -> ImportJob:
+    """Keep an uploaded file and what its head says about it; raises CsvRefused or UploadTooLarge."""
+    limit = settings.CALLEE_IMPORT_MAX_MB * 1024 * 1024
+    if upload.size > limit:
+        raise UploadTooLarge(f"{upload.name} is {upload.size / 1024 / 1024:.1f} MB; the limit is "
+                             f"{settings.CALLEE_IMPORT_MAX_MB} MB. Split the file and import the parts.")
+    fmt = read_format(upload)
+    mapping = guess_mapping(fmt, target.targets)
+    job = ImportJob(callee_list=target.callee_list, original_name=upload.name[:255], encoding=fmt.encoding,
+                    delimiter=fmt.delimiter, has_header=fmt.has_header, created_by=user,
+                    mapping={"number": mapping.number, "texts": mapping.texts})
+    job.file.save(upload.name, upload, save=False)
+    job.save()
+    return job
+
+
+def _open(job: ImportJob):
+    """A file object of its own (FieldFile.open() shares and closes one)."""
+    return job.file.storage.open(job.file.name, "rb")
+
+
+def job_format(job: ImportJob) -> FileFormat:
+    with _open(job) as stream:
+        fmt = read_format(stream, encoding=job.encoding, delimiter=job.delimiter)
+    return FileFormat(fmt.encoding, fmt.delimiter, job.has_header,
+                      fmt.header if job.has_header else [], fmt.sample)
+
+
+def job_mapping(job: ImportJob) -> ColumnMapping:
+    return ColumnMapping(job.mapping["number"], dict(job.mapping.get("texts", {})))
+
+
+def job_target(job: ImportJob) -> Target:
+    return Target(job.callee_list)
+
+
+def import_job_preview(job: ImportJob) -> ImportResult:
+    """A dry run of the job as configured; also records the row count for the progress bar."""
+    with _open(job) as stream:
+        result = import_file(stream, job_target(job), fmt=job_format(job), mapping=job_mapping(job),
+                             default_region=job.default_region or None, dry_run=True)
+    ImportJob.objects.filter(pk=job.pk).update(rows_total=result.report.rows)
+    return result
+
+
+def import_job_queue(job: ImportJob) -> bool:
+    """Confirm a job, once; the caller enqueues the task."""
+    return bool(ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.UPLOADED).update(
+        status=ImportJob.Status.QUEUED))
+
+
+def import_job_run(job_id) -> ImportJob | None:
+    """Run a confirmed job: claim it, import, record the summary and the rejected rows."""
+    if not ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+            status=ImportJob.Status.RUNNING, rows_done=0):
+        return None
+    job = ImportJob.objects.select_related("callee_list", "created_by").get(pk=job_id)
+    rejects = io.StringIO()
+    try:
+        with _open(job) as stream:
+            result = import_file(
+                stream, job_target(job), fmt=job_format(job), mapping=job_mapping(job),
+                default_region=job.default_region or None,
+                update_existing=job.on_existing == ImportJob.OnExisting.UPDATE, user=job.created_by,
+                progress=lambda rows: ImportJob.objects.filter(pk=job_id).update(rows_done=rows),
+                rejects_out=rejects,
+            )
+    except CsvRefused as refused:
+        _finish_job(job, ImportJob.Status.FAILED, refused.message)
+        return job
+    except Exception:
+        log.exception("import job %s failed", job_id)
+        _finish_job(job, ImportJob.Status.FAILED, "The import stopped because of an unexpected error; "
+                                                  "the list is unchanged. Try again or contact support.")
+        raise
+    report = result.report
+    job.imported, job.updated, job.rejected = result.imported, result.updated, report.rejected
+    job.duplicates, job.existing, job.rows_done = report.duplicates, report.existing, report.rows
+    if report.rejected or report.duplicates:
+        job.rejected_file.save(f"import-{job.pk}-not-imported.csv",
+                               ContentFile(rejects.getvalue().encode("utf-8-sig")), save=False)
+    _finish_job(job, ImportJob.Status.DONE, _summary(job, result))
+    return job
+
+
+def _finish_job(job: ImportJob, status, message: str) -> None:
+    job.status, job.message, job.finished_at = status, message, timezone.now()
+    job.save()
+
+
+def _summary(job: ImportJob, result: ImportResult) -> str:
+    parts = [f"{result.imported:,} imported"]
+    if result.updated:
+        parts.append(f"{result.updated:,} updated")
+    if result.skipped_existing:
+        parts.append(f"{result.skipped_existing:,} already in the list (skipped)")
+    parts.append(f"{result.report.duplicates:,} duplicates in the file")
+    parts.append(f"{result.report.rejected:,} rejected")
+    return ", ".join(parts) + "."

@@ -1,0 +1,109 @@
+"""The browser import: upload -> preview -> confirm -> progress -> rows not imported."""
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from campaigns.models import ImportJob, SuppressedNumber
+from tests.factories import CalleeFactory, CalleeListFactory
+
+pytestmark = pytest.mark.django_db
+FILE = "Mobile;Name;text1\n0912 345 678;Zoë;=SUM(A1)\n+886 912 345 679;Ann;Hi\n+886 912 345 679;Ann;Dup\nabc;x;y\n"
+
+
+@pytest.fixture
+def media(tmp_path, settings):
+    settings.MEDIA_ROOT = str(tmp_path)
+
+
+def upload(client, callee_list, content=FILE, name="crm export.csv", encoding="cp1252"):
+    url = reverse("admin:campaigns_calleelist_import", args=[callee_list.pk])
+    return client.post(url, {"file": SimpleUploadedFile(name, content.encode(encoding))})
+
+
+def test_the_whole_import_walk(admin_client, media, django_capture_on_commit_callbacks):
+    callee_list = CalleeListFactory()
+    CalleeFactory(callee_list=callee_list, number="886912345679", text1="Old")
+    change_page = admin_client.get(reverse("admin:campaigns_calleelist_change", args=[callee_list.pk]))
+    assert 'id="import-csv"' in change_page.content.decode()
+
+    response = upload(admin_client, callee_list)
+    job = ImportJob.objects.get()
+    assert response.url == reverse("admin:campaigns_importjob_preview", args=[job.pk])
+    preview = admin_client.get(response.url)
+    page = preview.content.decode()
+    assert preview.context["form"]["delimiter"].value() == ";"
+    assert preview.context["form"]["encoding"].value() == "cp1252"
+    assert preview.context["form"]["text1"].value() == "2" and preview.context["form"]["number"].value() == "0"
+    report = preview.context["result"].report
+    assert (report.accepted, report.existing, report.duplicates, report.rejected) == (1, 1, 1, 2)
+    assert "starts with 0" in page and "Import 1 rows" in page
+
+    form = {"encoding": "cp1252", "delimiter": ";", "has_header": "on", "default_region": "TW",
+            "on_existing": "update", "number": "0", "text1": "2"}
+    preview = admin_client.post(reverse("admin:campaigns_importjob_preview", args=[job.pk]), form)
+    report = preview.context["result"].report
+    assert (report.accepted, report.rejected) == (2, 1)
+    assert [row[1] for row in report.preview] == ["886912345678", "886912345679"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = admin_client.post(reverse("admin:campaigns_importjob_preview", args=[job.pk]),
+                                      {**form, "confirm": "yes"})
+    done = admin_client.get(confirmed.url)
+    job.refresh_from_db()
+    assert job.status == "done" and (job.imported, job.updated, job.rejected, job.duplicates) == (1, 1, 1, 1)
+    page = done.content.decode()
+    assert "1 imported, 1 updated, 1 duplicates in the file, 1 rejected." in page
+    assert list(callee_list.callees.order_by("number").values_list("number", "text1")) == [
+        ("886912345678", "=SUM(A1)"), ("886912345679", "Hi")]
+
+    status = admin_client.get(reverse("admin:campaigns_importjob_status", args=[job.pk])).json()
+    assert status["status"] == "done" and status["percent"] == 100
+    download = admin_client.get(reverse("admin:campaigns_importjob_rejected", args=[job.pk]))
+    lines = b"".join(download.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines == ["line,Mobile,Name,text1,reason",
+                     "4,886912345679,Duplicate of line 3; the first one is kept.",
+                     "5,abc,x,y,'abc' contains letters; a phone number has only digits."]
+
+
+def test_confirming_twice_imports_once(admin_client, media, django_capture_on_commit_callbacks):
+    callee_list = CalleeListFactory()
+    upload(admin_client, callee_list, "8613800000001\n8613800000002\n")
+    url = reverse("admin:campaigns_importjob_preview", args=[ImportJob.objects.get().pk])
+    form = {"encoding": "utf-8", "delimiter": ",", "number": "0", "on_existing": "skip", "confirm": "yes"}
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            admin_client.post(url, form)
+    assert callee_list.callees.count() == 2 and ImportJob.objects.get().imported == 2
+
+
+def test_a_file_that_is_not_csv_is_refused_on_upload_with_what_to_do(admin_client, media):
+    response = upload(admin_client, CalleeListFactory(), "PK\x03\x04 binary", name="list.xlsx")
+    assert response.status_code == 200 and not ImportJob.objects.exists()
+    assert "Save As" in response.context["form"].errors["file"][0]
+
+
+def test_a_wrong_encoding_choice_shows_a_clear_message_not_a_crash(admin_client, media):
+    upload(admin_client, CalleeListFactory(), "phone,name\n8613800000001,Zoë\n", encoding="utf-16")
+    url = reverse("admin:campaigns_importjob_preview", args=[ImportJob.objects.get().pk])
+    page = admin_client.post(url, {"encoding": "utf-8", "delimiter": ",", "number": "0", "on_existing": "skip",
+                                   "has_header": "on"})
+    assert page.status_code == 200 and "cannot be read as utf-8" in page.context["error"]
+
+
+def test_do_not_call_numbers_import_from_their_changelist(admin_client, media, django_capture_on_commit_callbacks):
+    changelist = admin_client.get(reverse("admin:campaigns_suppressednumber_changelist")).content.decode()
+    assert 'id="import-csv"' in changelist
+    admin_client.post(reverse("admin:campaigns_suppressednumber_import"),
+                      {"file": SimpleUploadedFile("dnc.csv", b"number,reason\n+44 7911 123456,complaint\n")})
+    url = reverse("admin:campaigns_importjob_preview", args=[ImportJob.objects.get().pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(url, {"encoding": "utf-8", "delimiter": ",", "has_header": "on", "number": "0",
+                                "reason": "1", "on_existing": "skip", "confirm": "yes"})
+    assert list(SuppressedNumber.objects.values_list("number", "reason")) == [("447911123456", "complaint")]
+
+
+def test_callee_list_exports_as_csv_for_download(admin_client):
+    callee = CalleeFactory(text1="@home")
+    response = admin_client.get(reverse("admin:campaigns_calleelist_export", args=[callee.callee_list.pk]))
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.decode().splitlines()[1].startswith(f"{callee.number},'@home,")
