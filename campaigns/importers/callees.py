@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import operator
 import re
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
@@ -62,8 +63,19 @@ class ColumnMapping:
     number: int
     texts: dict[str, int] = field(default_factory=dict)  # "text1" -> column index
 
-    def values(self, row: list[str], targets: Iterable[str]) -> tuple[str, ...]:
-        return tuple(row[self.texts[t]] if t in self.texts and self.texts[t] < len(row) else "" for t in targets)
+    def picker(self, targets: tuple[str, ...]) -> Callable[[list[str]], tuple[str, ...]]:
+        """A fast function: row -> the targets' values ("" where unmapped or missing)."""
+        indexes = [self.texts.get(t, -1) for t in targets]  # -1: a "" appended to every row
+        width = max(indexes, default=-1) + 1
+        get = operator.itemgetter(*indexes) if len(indexes) > 1 else None
+
+        def pick(row: list[str]) -> tuple[str, ...]:
+            padded = row + [""] * max(1, width + 1 - len(row))
+            if get is not None:
+                return get(padded)
+            return tuple(padded[i] for i in indexes)
+
+        return pick
 
 
 @dataclass(frozen=True)
@@ -238,11 +250,12 @@ def read_callees(
     reader = csv.reader(text, delimiter=fmt.delimiter)
     seen: dict[str, int] = {}
     labels = {t: _column_label(fmt, i) for t, i in mapping.texts.items()}
+    pick = mapping.picker(targets)
     line, header_pending = 1, fmt.has_header
     try:
         for row in reader:
             start, line = line, reader.line_num + 1
-            if not any(cell.strip() for cell in row):
+            if not "".join(row).strip():
                 continue
             if header_pending:
                 header_pending = False
@@ -252,7 +265,7 @@ def read_callees(
                 progress(report.rows)
             raw = row[mapping.number] if mapping.number < len(row) else ""
             number, reason = phones.normalize(raw, default_region)
-            values = mapping.values(row, targets)
+            values = pick(row)
             if not reason and max_text is not None:
                 reason = _text_problem(values, targets, labels, max_text)
             if reason:
@@ -298,6 +311,8 @@ def _column_label(fmt: FileFormat, index: int) -> str:
 
 
 def _text_problem(values, targets, labels, limit) -> str:
+    if not values or max(map(len, values)) <= limit:
+        return ""
     for target, value in zip(targets, values):
         if len(value) > limit:
             return (f"{rules.LABELS.get(target, target)} ({labels.get(target, target)}) is {len(value)} "

@@ -20,7 +20,10 @@ from .. import rules
 _SCIENTIFIC = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?[eE][+-]?[0-9]+")
 _SEPARATORS = re.compile(r"[\s\-.()\[\]/\u00a0\u2010-\u2015]")
 _DIGITS = re.compile(r"[0-9]+")
-_TYPES = ("fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost", "personal_number",
+_LETTER = re.compile(r"[^\W\d_]")
+_PLAIN = re.compile(r"(\+|00)?([1-9][0-9]{6,14})")
+# Mobile first: campaign lists are mostly mobiles, and any one type makes a number valid.
+_TYPES = ("mobile", "fixed_line", "toll_free", "premium_rate", "shared_cost", "personal_number",
           "voip", "pager", "uan", "voicemail")
 
 NO_COUNTRY = ("starts with 0, so it is written without its country code. Pick the default country "
@@ -30,13 +33,18 @@ NO_COUNTRY = ("starts with 0, so it is written without its country code. Pick th
 
 def normalize(raw: str, default_region: str | None = None) -> tuple[str, str]:
     """(digits, "") for a usable number, or ("", reason) for one to reject."""
+    plain = _PLAIN.fullmatch(raw)  # the common case: digits, perhaps after + or 00
+    if plain:
+        valid = canonical(plain[2])
+        if valid is not None and len(valid) <= 15:
+            return valid, ""
     text = raw.strip()
     if not text:
         return "", "The phone number is empty."
     if _SCIENTIFIC.fullmatch(text):
         return "", (f"{text!r} is in scientific notation, so the spreadsheet has lost digits. "
                     "Format the column as text and export the file again.")
-    if any(ch.isalpha() for ch in text):
+    if _LETTER.search(text):
         return "", f"{text!r} contains letters; a phone number has only digits."
     digits = _SEPARATORS.sub("", text)
     international = False
@@ -54,7 +62,7 @@ def normalize(raw: str, default_region: str | None = None) -> tuple[str, str]:
     if problem:
         return "", problem
     valid = canonical(digits)
-    if valid is None:
+    if valid is None or len(valid) > 15:
         if default_region is not None and not international:
             national, _ = _national(text, digits, default_region)
             if national:
@@ -82,13 +90,12 @@ def _invalid_reason(text: str, digits: str) -> str:
     return f"{text!r} cannot exist for country code +{code} ({', '.join(_regions(code))})."
 
 
+_CODES = {str(code): code for code in COUNTRY_CODE_TO_REGION_CODE}
+
+
 def country_code(digits: str) -> int | None:
     """The leading country code of an international number (codes are prefix-free)."""
-    for size in (1, 2, 3):
-        code = int(digits[:size]) if len(digits) > size else 0
-        if code in COUNTRY_CODE_TO_REGION_CODE:
-            return code
-    return None
+    return _CODES.get(digits[:1]) or _CODES.get(digits[:2]) or _CODES.get(digits[:3])
 
 
 def canonical(digits: str) -> str | None:
@@ -120,22 +127,14 @@ def is_valid(digits: str) -> bool:
 
 
 def _is_valid(code: int, national: str) -> bool:
-    for leading, checks in _compiled(code):
-        if leading is not None and leading.match(national):
-            return _matches_a_type(national, checks)
-        if _matches_a_type(national, checks):
-            return True
+    size = len(national)
+    for leading, general_lengths, general, types in _compiled(code):
+        valid = ((not general_lengths or size in general_lengths) and general.fullmatch(national) is not None
+                 and any((not lengths or size in lengths) and pattern.fullmatch(national) is not None
+                         for lengths, pattern in types))
+        if valid or (leading is not None and leading.match(national)):
+            return valid
     return False
-
-
-def _matches_a_type(national: str, checks) -> bool:
-    general, types = checks
-    return _matches(national, general) and any(_matches(national, desc) for desc in types)
-
-
-def _matches(national: str, desc) -> bool:
-    lengths, pattern = desc
-    return (not lengths or len(national) in lengths) and pattern.fullmatch(national) is not None
 
 
 def _regions(code: int) -> tuple[str, ...]:
@@ -156,19 +155,18 @@ def _metadata(code: int, region: str):
 
 @lru_cache(maxsize=None)
 def _compiled(code: int):
-    """Per region of a country code: (leading-digits pattern, (general, [type checks]))."""
+    """Per region of a country code: (leading digits, general lengths and pattern, [type checks])."""
     compiled = []
     for region in _regions(code):
         metadata = _metadata(code, region)
-        if metadata is None:
+        if metadata is None or metadata.general_desc.national_number_pattern is None:
             continue
         leading = re.compile(metadata.leading_digits) if metadata.leading_digits else None
-        types = [_desc(getattr(metadata, name)) for name in _TYPES if getattr(metadata, name) is not None]
-        compiled.append((leading, (_desc(metadata.general_desc), [t for t in types if t])))
+        types = [_desc(desc) for desc in (getattr(metadata, name) for name in _TYPES)
+                 if desc is not None and desc.national_number_pattern is not None]
+        compiled.append((leading, *_desc(metadata.general_desc), types))
     return compiled
 
 
 def _desc(desc):
-    if desc is None or desc.national_number_pattern is None:
-        return None
     return frozenset(desc.possible_length or ()), re.compile(desc.national_number_pattern)

@@ -109,7 +109,7 @@ def import_file(stream, target: Target, *, fmt: FileFormat | None = None, mappin
                              f"Duplicate of line {duplicate.first_line}; the first one is kept."])
 
     with tempfile.TemporaryFile("w+", newline="", encoding="utf-8") as accepted:
-        rows_out = csv.writer(accepted)
+        rows_out = csv.writer(accepted, quoting=csv.QUOTE_ALL)  # COPY reads unquoted "" as NULL
         report = read_callees(
             stream, fmt, mapping, targets=target.targets, default_region=default_region,
             max_text=target.max_text, known=target.known_numbers(),
@@ -124,7 +124,7 @@ def import_file(stream, target: Target, *, fmt: FileFormat | None = None, mappin
             return result
         accepted.seek(0)
         with transaction.atomic():
-            stored = _store(target, csv.reader(accepted), update_existing, user)
+            stored = _store(target, accepted, update_existing, user)
     log.info("stored %s rows into %s (%s rejected)", stored, target.callee_list or "do-not-call list",
              report.rejected)
     return result
@@ -139,20 +139,20 @@ def _rejects_writer(out, fmt: FileFormat):
 # Storing
 
 
-def _store(target: Target, rows, update_existing: bool, user) -> int:
-    """Insert the accepted rows; existing numbers are skipped or updated. Returns rows written."""
+def _store(target: Target, accepted, update_existing: bool, user) -> int:
+    """Insert the accepted rows (a CSV text file); existing numbers are skipped or updated.
+
+    Returns the rows written."""
     if target.callee_list:
-        table, columns, fixed = Callee._meta.db_table, ("number", *rules.TEXT_FIELDS), {
-            "callee_list_id": target.callee_list.pk}
-        conflict = ("callee_list_id", "number")
+        model, columns, conflict = Callee, ("number", *rules.TEXT_FIELDS), ("callee_list_id", "number")
+        fixed = {"callee_list_id": target.callee_list.pk}
     else:
-        table, columns = SuppressedNumber._meta.db_table, ("number", "reason")
+        model, columns, conflict = SuppressedNumber, ("number", "reason"), ("number",)
         fixed = {"added_by_id": user.pk if user else None, "added_at": timezone.now()}
-        conflict = ("number",)
     updates = columns[1:] if update_existing else ()
     if connection.vendor == "postgresql":
-        return _store_with_copy(table, columns, fixed, conflict, updates, rows)
-    return _store_in_batches(table, columns, fixed, conflict, updates, rows)
+        return _store_with_copy(model, columns, fixed, conflict, updates, accepted)
+    return _store_in_batches(model._meta.db_table, columns, fixed, conflict, updates, csv.reader(accepted))
 
 
 def _on_conflict(conflict, updates) -> str:
@@ -168,22 +168,24 @@ def _store_in_batches(table, columns, fixed, conflict, updates, rows) -> int:
            f"{_on_conflict(conflict, updates)}")
     constant, written = tuple(fixed.values()), 0
     with connection.cursor() as cursor:
+        # Batches: Django turns executemany's parameters into a list, a whole file at once.
         while batch := [(*constant, *row) for row in itertools.islice(rows, BATCH)]:
             cursor.executemany(sql, batch)
             written += cursor.rowcount
     return written
 
 
-def _store_with_copy(table, columns, fixed, conflict, updates, rows) -> int:
-    names = ", ".join((*fixed, *columns))
-    constant = tuple(fixed.values())
+def _store_with_copy(model, columns, fixed, conflict, updates, accepted) -> int:
+    table, names = model._meta.db_table, ", ".join(columns)
+    constants = ", ".join(f"%s::{model._meta.get_field(name).db_type(connection)}" for name in fixed)
     with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS import_rows")  # an earlier import in the same transaction
         cursor.execute(f"CREATE TEMP TABLE import_rows ON COMMIT DROP AS SELECT {names} FROM {table} WITH NO DATA")
-        with cursor.cursor.copy(f"COPY import_rows ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row((*constant, *row))
-        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM import_rows "
-                       f"{_on_conflict(conflict, updates)}")
+        with cursor.cursor.copy(f"COPY import_rows ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
+            while chunk := accepted.read(1 << 20):
+                copy.write(chunk)
+        cursor.execute(f"INSERT INTO {table} ({', '.join(fixed)}, {names}) SELECT {constants}, {names} "
+                       f"FROM import_rows {_on_conflict(conflict, updates)}", tuple(fixed.values()))
         return cursor.rowcount
 
 

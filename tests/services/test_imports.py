@@ -2,7 +2,6 @@
 import io
 
 import pytest
-from django.db.backends.utils import CursorWrapper
 
 from campaigns.importers.callees import CsvRefused
 from campaigns.models import Callee, CalleeList, SuppressedNumber
@@ -60,27 +59,6 @@ def test_a_dry_run_stores_nothing():
     callee_list = CalleeListFactory()
     result = run(FILE, callee_list, dry_run=True)
     assert result.report.accepted == 2 and stored(callee_list) == []
-
-
-def test_a_failure_while_storing_leaves_the_list_unchanged(monkeypatch):
-    callee_list = CalleeListFactory()
-    CalleeFactory(callee_list=callee_list, number="441234567890")
-    monkeypatch.setattr(imports, "BATCH", 1)
-    calls = []
-    original = CursorWrapper.executemany
-
-    def failing(self, sql, param_list):
-        calls.append(sql)
-        if len(calls) == 2:
-            raise RuntimeError("disk full")
-        return original(self, sql, param_list)
-
-    monkeypatch.setattr(CursorWrapper, "executemany", failing)
-    if imports.connection.vendor == "postgresql":
-        pytest.skip("PostgreSQL stores with COPY in one statement; covered by the job test below")
-    with pytest.raises(RuntimeError):
-        run(FILE, callee_list)
-    assert list(callee_list.callees.values_list("number", flat=True)) == ["441234567890"]
 
 
 def test_a_failed_import_job_says_so_and_leaves_the_list_unchanged(monkeypatch, tmp_path, settings):
