@@ -1,4 +1,5 @@
 import json
+import re
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -21,13 +22,22 @@ from .services.campaigns import campaign_problems, campaign_queue, campaign_refu
 from .services.imports import Target
 from .services.spreadsheets import callee_list_export
 from .tasks import submit_campaign
+from .tracking_admin import CampaignTrackingMixin
 
 BODY_PREVIEW_CALLEES = 3
+
+
+def _sms_example(campaign, first):
+    """The hang-up SMS as the first callee would get it."""
+    if campaign.hang_up_sms != 1 or campaign.sms_template is None or not first:
+        return ""
+    return re.sub(r"\$\{(text(?:10|[1-9]))\}", lambda m: first[0].get(m[1], ""), campaign.sms_template.content)
 
 
 @admin.register(CalleeList)
 class CalleeListAdmin(admin.ModelAdmin):
     list_display = ("name", "callee_count", "created_at", "callees_link")
+    ordering = ("name",)
     search_fields = ("name",)
     change_form_template = "admin/campaigns/calleelist/change_form.html"
 
@@ -146,7 +156,9 @@ class SubmissionAdmin(admin.ModelAdmin):
         return False
 
 
-OUTCOME_FIELDS = ("status", "status_detail", "key_id", "provider_code", "provider_message")
+OUTCOME_FIELDS = ("status", "status_detail", "key_id", "provider_code", "provider_message", "parent",
+                  "recall_failed_only", "task_id", "provider_status", "progress", "numbers_total",
+                  "numbers_called", "numbers_success", "numbers_failed", "synced_at")
 WINDOW_INPUTS = [("window_1_start", "window_1_end"), ("window_2_start", "window_2_end"),
                  ("window_3_start", "window_3_end")]
 
@@ -169,15 +181,15 @@ def campaign_fieldsets(window_fields):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(CampaignTrackingMixin, admin.ModelAdmin):
     form = CampaignForm
-    list_display = ("task_name", "status_badge", "callee_list", "callee_count", "send_time", "key_id",
-                    "updated_at")
-    list_filter = ("status", "source", "hang_up_sms", "to_agents")
+    list_display = ("task_name", "status_badge", "provider_status", "progress_display", "callee_list",
+                    "callee_count", "send_time", "key_id", "updated_at")
+    list_filter = ("status", "provider_status", "source", "hang_up_sms", "to_agents")
     list_select_related = ("callee_list",)
     search_fields = ("task_name", "key_id")
     autocomplete_fields = ("callee_list",)
-    actions = ["submit_to_laaffic"]
+    actions = ["submit_to_laaffic", "cancel_on_laaffic", "call_again", "fetch_call_results"]
     inlines = [SubmissionInline]
     readonly_fields = OUTCOME_FIELDS
     fieldsets = campaign_fieldsets(WINDOW_INPUTS)
@@ -188,8 +200,12 @@ class CampaignAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None or obj.is_editable:
             return self.fieldsets
-        # The read-only view shows the stored windows, not the form's inputs.
-        return campaign_fieldsets(["calling_windows_display"])
+        # The read-only view shows the stored windows, not the form's inputs, and
+        # leaves out the sections the campaign does not use.
+        unused = {"Hang-up SMS"} if obj.hang_up_sms != 1 else set()
+        unused |= {"Transfer to agents"} if obj.to_agents != 1 else set()
+        return [(name, options) for name, options in campaign_fieldsets(["calling_windows_display"])
+                if name not in unused]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not obj.is_editable:
@@ -210,6 +226,11 @@ class CampaignAdmin(admin.ModelAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not obj.is_editable:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def has_submit_permission(self, request):
         return request.user.has_perm("campaigns.submit_campaign")
 
@@ -221,6 +242,12 @@ class CampaignAdmin(admin.ModelAdmin):
     @admin.display(description="callees", ordering="callee_count")
     def callee_count(self, obj):
         return obj.callee_count
+
+    @admin.display(description="progress", ordering="progress")
+    def progress_display(self, obj):
+        if obj.progress is None:
+            return "–"
+        return format_html('<progress max="100" value="{}" title="{}%"></progress>', obj.progress, obj.progress)
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj):
@@ -250,9 +277,12 @@ class CampaignAdmin(admin.ModelAdmin):
     def _review(self, campaign):
         callees = bodies.callee_entries(campaign.callee_list_id)
         body = bodies.campaign_body(campaign, callees)
-        shown = dict(body, numberInfoList=callees[:BODY_PREVIEW_CALLEES])
-        if len(callees) > BODY_PREVIEW_CALLEES:
-            shown["numberInfoList"].append(f"… and {len(callees) - BODY_PREVIEW_CALLEES:,} more callees")
+        if campaign.parent_id:  # a re-call names its parent's task instead of listing numbers
+            shown = bodies.resend_body(campaign, body)
+        else:
+            more = len(callees) - BODY_PREVIEW_CALLEES
+            shown = dict(body, numberInfoList=callees[:BODY_PREVIEW_CALLEES]
+                         + ([f"… and {more:,} more callees"] if more > 0 else []))
         if "baseFile" in shown:
             shown["baseFile"] = f"[{len(shown['baseFile']):,} characters of audio]"
         return {
@@ -263,6 +293,7 @@ class CampaignAdmin(admin.ModelAdmin):
             "send_time_provider": body.get("sendTime"),
             "windows_local": [f"{start:%H:%M}–{end:%H:%M}" for start, end
                               in bodies.local_windows(campaign.calling_windows, campaign.send_time)],
+            "sms_example": _sms_example(campaign, callees[:1]),
             "refusal": campaign_refusal(campaign),
             "problems": campaign_problems(campaign, callees),
             "body": json.dumps(shown, indent=2, ensure_ascii=False),

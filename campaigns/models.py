@@ -89,7 +89,25 @@ class VoiceFile(models.Model):
         return self.name
 
 
+class ProviderStatus(models.IntegerChoices):
+    """Task statuses of voice/group/call/query (voice-api-reference.md 4.3)."""
+
+    WAITING = 0, "Waiting to start"
+    CALLING = 1, "Calling"
+    FINISHED = 2, "Finished"
+    SUBMISSION_FAILED = 3, "Submission failed"
+    CANCELLED = 4, "Cancelled"
+    PAUSED = 5, "Paused"
+    SUBMITTING = 6, "Being set up"
+
+
+# Laaffic statuses after which a task changes no more.
+FINAL_PROVIDER_STATUSES = (ProviderStatus.FINISHED, ProviderStatus.SUBMISSION_FAILED, ProviderStatus.CANCELLED)
+
+
 class Campaign(models.Model):
+    ProviderStatus = ProviderStatus
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         QUEUED = "queued", "Queued"
@@ -235,12 +253,35 @@ class Campaign(models.Model):
         help_text="Seconds; used when callees press a key to reach an agent.",
     )
 
+    # A re-call ("Call again") of an earlier campaign's numbers, sent through voice/group/call/resend.
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="recalls",
+        verbose_name="call again of",
+    )
+    recall_failed_only = models.BooleanField(
+        "only the numbers that were not reached", default=False,
+    )
+
     # Outcome
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
     status_detail = models.TextField(blank=True, help_text="Why the campaign is in its status.")
     key_id = models.CharField("Laaffic key ID", max_length=64, blank=True)
     provider_code = models.CharField(max_length=16, blank=True)
     provider_message = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # What Laaffic's task list says (voice/group/call/query), refreshed by the sync job.
+    task_id = models.BigIntegerField("Laaffic task ID", null=True, blank=True, db_index=True)
+    provider_status = models.SmallIntegerField(
+        "Laaffic status", choices=ProviderStatus.choices, null=True, blank=True,
+    )
+    progress = models.FloatField("progress (%)", null=True, blank=True)
+    numbers_total = models.PositiveIntegerField("numbers in task", null=True, blank=True)
+    numbers_called = models.PositiveIntegerField("called", null=True, blank=True)
+    numbers_success = models.PositiveIntegerField("answered", null=True, blank=True)
+    numbers_failed = models.PositiveIntegerField("not reached", null=True, blank=True)
+    synced_at = models.DateTimeField("last checked with Laaffic", null=True, blank=True)
+    cancel_requested_at = models.DateTimeField(null=True, blank=True)
+    records_backfilled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
@@ -249,7 +290,10 @@ class Campaign(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        permissions = [("submit_campaign", "Can submit campaigns to Laaffic (spends money)")]
+        permissions = [
+            ("submit_campaign", "Can submit campaigns to Laaffic (spends money)"),
+            ("cancel_campaign", "Can cancel running campaigns on Laaffic"),
+        ]
 
     def __str__(self):
         return self.task_name
@@ -275,7 +319,7 @@ class Submission(models.Model):
     )
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
-    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField("duration (ms)", null=True, blank=True)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
     url = models.CharField(max_length=300, blank=True)
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -293,7 +337,7 @@ class Submission(models.Model):
         ordering = ["-started_at", "-id"]
 
     def __str__(self):
-        return f"{self.campaign} at {self.started_at:%Y-%m-%d %H:%M:%S}"
+        return f"Attempt {self.pk}"
 
 
 class SuppressedNumber(models.Model):
@@ -367,3 +411,44 @@ class ImportJob(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
+
+
+class CallRecord(models.Model):
+    """One call of a campaign, from the status push or the record query. Keyed by Laaffic's voice id."""
+
+    class Outcome(models.TextChoices):
+        ANSWERED = "answered", "Answered"
+        NO_ANSWER = "no_answer", "No answer"
+        BUSY = "busy", "Busy"
+        VOICEMAIL = "voicemail", "Voicemail"
+        FAILED = "failed", "Failed"
+
+    voice_id = models.CharField(max_length=64, unique=True)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="call_records")
+    callee = models.ForeignKey(Callee, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    callee_number = models.CharField(max_length=20, db_index=True)
+    display_number = models.CharField("caller ID shown", max_length=20, blank=True)
+    task_id = models.BigIntegerField(null=True, blank=True)
+    call_time = models.DateTimeField(null=True, blank=True)
+    ringing_time = models.DateTimeField(null=True, blank=True)
+    answer_time = models.DateTimeField(null=True, blank=True)
+    hangup_time = models.DateTimeField(null=True, blank=True)
+    call_duration = models.PositiveIntegerField("talk time (s)", null=True, blank=True)
+    charged_duration = models.PositiveIntegerField("billed time (s)", null=True, blank=True)
+    ring_duration = models.PositiveIntegerField("ringing time (s)", null=True, blank=True)
+    termination_code = models.CharField(max_length=16, blank=True)
+    termination_reason = models.CharField(max_length=200, blank=True)
+    call_status = models.SmallIntegerField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    feedback_value = models.CharField("key pressed", max_length=4, blank=True)
+    cost = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
+    currency = models.CharField(max_length=8, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["call_time", "id"]
+        indexes = [models.Index(fields=["campaign", "outcome"])]
+
+    def __str__(self):
+        return f"{self.callee_number} ({self.get_outcome_display()})"

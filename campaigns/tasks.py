@@ -1,8 +1,9 @@
 """Celery tasks: load by id, call one service, own the retries."""
 from celery import shared_task
 
+from .models import Campaign
 from .services import campaigns as campaign_services
-from .services import imports
+from .services import imports, tracking
 
 MAX_SUBMIT_RETRIES = 8
 MAX_RETRY_DELAY = 30 * 60
@@ -24,3 +25,19 @@ def submit_campaign(self, campaign_id, user_id=None):
 def run_import(job_id):
     job = imports.import_job_run(job_id)
     return job.status if job else "not claimed"
+
+
+@shared_task
+def sync_campaigns():
+    return tracking.campaigns_sync()
+
+
+@shared_task
+def backfill_call_records():
+    return tracking.campaigns_backfill()
+
+
+@shared_task(acks_late=True)
+def backfill_campaign(campaign_id):
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    return tracking.campaign_backfill(campaign) if campaign else 0

@@ -137,6 +137,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic tasks are edited in the admin and kept in the database.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The periodic jobs, in one place (beat copies them into its database table).
+CELERY_BEAT_SCHEDULE = {
+    "sync-campaigns": {"task": "campaigns.tasks.sync_campaigns",
+                       "schedule": env.int("LAAFFIC_SYNC_SECONDS", default=30)},
+    "backfill-call-records": {"task": "campaigns.tasks.backfill_call_records", "schedule": 600.0},
+}
 
 # Laaffic. Credentials have no default: without them the site works, and
 # submitting says what is missing.
@@ -146,6 +152,13 @@ LAAFFIC_API_SECRET = env("LAAFFIC_API_SECRET", default="")
 LAAFFIC_APP_ID = env("LAAFFIC_APP_ID", default="")
 LAAFFIC_TIMEOUT = env.float("LAAFFIC_TIMEOUT", default=30.0)
 LAAFFIC_TIME_ZONE = env("LAAFFIC_TIME_ZONE", default="Asia/Shanghai")
+# The secret part of the status-push URL given to Laaffic: /laaffic/voice-report/<token>/.
+# Empty turns the endpoint off.
+LAAFFIC_WEBHOOK_TOKEN = env("LAAFFIC_WEBHOOK_TOKEN", default="")
+# How long a campaign left unknown must be missing from Laaffic's task list before
+# it is declared never received (and safe to submit again).
+LAAFFIC_UNKNOWN_GRACE_MINUTES = env.int("LAAFFIC_UNKNOWN_GRACE_MINUTES", default=10)
+
 
 # Largest CSV file staff may upload as a callee or do-not-call list.
 CALLEE_IMPORT_MAX_MB = env.int("CALLEE_IMPORT_MAX_MB", default=50)

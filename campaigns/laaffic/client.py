@@ -10,16 +10,31 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from campaigns.laaffic.errors import LaafficError
+from campaigns.laaffic.records import CallRecord, TaskStatus, parse_record, parse_task
 from campaigns.laaffic.signing import auth_headers, redact_headers
 
 logger = logging.getLogger(__name__)
+
+# Endpoint paths, relative to the base URL (voice-api-reference.md §1.1).
+GROUP_CALL_SEND = "voice/group/call/send"
+GROUP_CALL_QUERY = "voice/group/call/query"
+GROUP_CALL_CANCEL = "voice/group/call/cancel"
+GROUP_CALL_RESEND = "voice/group/call/resend"
+FILE_UPLOAD = "voice/fileUpload"
+RECORD_GROUP_QUERY = "voice/recordGroupQuery"
+
+MAX_PAGE_SIZE = 100
+MAX_RECORD_WINDOW = timedelta(days=31)
+# "The last two months" (§7.1), read as the longest two months.
+RECORD_LOOK_BACK = timedelta(days=62)
 
 MAX_RESPONSE_TEXT = 10_000
 CONNECT_TIMEOUT = 5.0
@@ -69,6 +84,33 @@ class Reply:
     exchange: Exchange
 
 
+@dataclass
+class TaskPage:
+    """One page of the task list."""
+
+    total: int
+    pages: int
+    current: int
+    records: list[TaskStatus]
+    exchange: Exchange
+
+
+@dataclass
+class RecordPage:
+    """One page of per-call records.
+
+    `rejected` holds the records that could not be read, each with the reason, so
+    one odd record neither hides the rest of the page nor goes unnoticed.
+    """
+
+    total: int
+    pages: int
+    current: int
+    records: list[CallRecord]
+    exchange: Exchange
+    rejected: list[tuple[Any, str]] = field(default_factory=list)
+
+
 class LaafficClient:
     """Calls Laaffic's voice API; raises `LaafficError` for anything but success."""
 
@@ -94,13 +136,84 @@ class LaafficClient:
     def send_group_call(self, body: dict) -> Reply:
         """Create a group-call task; `reply.data` is its key id."""
         # group-call-send.txt
-        return self._request("POST", "voice/group/call/send", body)
+        return self._request("POST", GROUP_CALL_SEND, body)
 
     def upload_voice_file(self, file_name: str, content: bytes) -> Reply:
         """Upload an audio file; `reply.data` is the voice file id to use as voiceFileId."""
         # voice-api-reference.md §3 (voice/fileUpload)
         body = {"fileName": file_name, "file": base64.b64encode(content).decode("ascii")}
-        return self._request("POST", "voice/fileUpload", body)
+        return self._request("POST", FILE_UPLOAD, body)
+
+    def query_tasks(
+        self,
+        start: str,
+        end: str,
+        *,
+        search: str | None = None,
+        statuses: list[int] | None = None,
+        page: int = 1,
+        size: int = MAX_PAGE_SIZE,
+    ) -> TaskPage:
+        """One page of the tasks created between `start` and `end`.
+
+        Times are "yyyy-MM-dd HH:mm:ss" in the provider's time zone; the caller
+        formats them. `search` matches task names, voice file names and TTS text.
+        """
+        # voice-api-reference.md §4 (voice/group/call/query)
+        _check_page(page, size)
+        params: dict[str, Any] = {"strTime": start, "endTime": end,
+                                  "statusList": list(statuses or [])}
+        if search is not None:
+            params["searchCondition"] = search
+        reply = self._request("POST", GROUP_CALL_QUERY,
+                              {"current": page, "size": size, "params": params})
+        data, rows = _page_data(reply)
+        if not all(isinstance(row, dict) for row in rows):
+            raise _unreadable(reply.exchange)
+        return TaskPage(*_paging(data, rows, page), records=[parse_task(r) for r in rows],
+                        exchange=reply.exchange)
+
+    def cancel_tasks(self, task_ids: list[int]) -> Reply:
+        """Cancel tasks that are waiting or calling; calls not yet made never happen."""
+        # voice-api-reference.md §5.1 (voice/group/call/cancel)
+        return self._request("POST", GROUP_CALL_CANCEL, {"taskIdList": list(task_ids)})
+
+    def resend_task(self, body: dict) -> Reply:
+        """Re-call a finished task's numbers as a new task; `reply.data` is its key id."""
+        # voice-api-reference.md §6 (voice/group/call/resend)
+        return self._request("POST", GROUP_CALL_RESEND, body)
+
+    def query_records(
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        page: int = 1,
+        size: int = MAX_PAGE_SIZE,
+    ) -> RecordPage:
+        """One page of the calls that ended between `start` and `end` (aware datetimes).
+
+        Raises ValueError before any request for a window the provider would refuse:
+        longer than 31 days, starting more than 62 days ago, or a bad page or size.
+        """
+        # voice-api-reference.md §7.1 (voice/recordGroupQuery)
+        _check_page(page, size)
+        now = datetime.fromtimestamp(self.clock(), timezone.utc)
+        _check_record_window(start, end, now)
+        params = {"strTime": start.isoformat(timespec="seconds"),
+                  "endTime": end.isoformat(timespec="seconds")}
+        reply = self._request("POST", RECORD_GROUP_QUERY,
+                              {"current": page, "size": size, "params": params})
+        data, rows = _page_data(reply)
+        records, rejected = [], []
+        for row in rows:
+            try:
+                records.append(parse_record(row))
+            except ValueError as exc:
+                logger.warning("Skipped a call record Laaffic sent: %s", exc)
+                rejected.append((row, str(exc)))
+        return RecordPage(*_paging(data, rows, page), records=records,
+                          exchange=reply.exchange, rejected=rejected)
 
     def _request(self, method: str, path: str, body: dict) -> Reply:
         if not self.api_key or not self._api_secret:
@@ -125,6 +238,63 @@ class LaafficClient:
         logger.info("%s %s -> HTTP %s in %d ms", method, url, response.status_code,
                     exchange.duration_ms)
         return _reply(text, exchange)
+
+
+def _check_page(page: int, size: int) -> None:
+    if not (isinstance(page, int) and page >= 1):
+        raise ValueError(f"Page {page!r} is not valid: pages are numbered from 1.")
+    if not (isinstance(size, int) and 1 <= size <= MAX_PAGE_SIZE):
+        raise ValueError(f"Page size {size!r} is not valid: "
+                         f"Laaffic accepts 1 to {MAX_PAGE_SIZE}.")
+
+
+def _check_record_window(start: datetime, end: datetime, now: datetime) -> None:
+    for name, when in (("start", start), ("end", end)):
+        if when.utcoffset() is None:
+            raise ValueError(f"The record window's {name} {when} has no time zone; "
+                             "pass an aware datetime.")
+    if end < start:
+        raise ValueError(f"The record window ends ({end.isoformat()}) before it starts "
+                         f"({start.isoformat()}).")
+    if end - start > MAX_RECORD_WINDOW:
+        raise ValueError(f"The record window {start.isoformat()} to {end.isoformat()} is "
+                         f"longer than Laaffic's limit of {MAX_RECORD_WINDOW.days} days; "
+                         "split it into shorter windows.")
+    if start < now - RECORD_LOOK_BACK:
+        raise ValueError(f"The record window starts at {start.isoformat()}, more than "
+                         f"{RECORD_LOOK_BACK.days} days ago; Laaffic keeps call records "
+                         "for two months only.")
+
+
+def _page_data(reply: Reply) -> tuple[dict, list]:
+    """The page object and its records, or LaafficError if the answer has no page."""
+    data = reply.data
+    rows = data.get("records") if isinstance(data, dict) else None
+    if rows is None and isinstance(data, dict) and data.get("total") in (0, "0"):
+        rows = []
+    if not isinstance(rows, list):
+        raise _unreadable(reply.exchange)
+    return data, rows
+
+
+def _paging(data: dict, rows: list, page: int) -> tuple[int, int, int]:
+    """(total, pages, current), read leniently: a missing count is worked out."""
+    total = _count(data.get("total"), len(rows))
+    size = _count(data.get("size"), len(rows))
+    pages = _count(data.get("pages"), -(-total // size) if size else 0)
+    return total, pages, _count(data.get("current"), page)
+
+
+def _count(value, default: int) -> int:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return default
+
+
+def _unreadable(exchange: Exchange) -> LaafficError:
+    return LaafficError(UNREADABLE.format(status=exchange.http_status), retryable=True,
+                        http_status=exchange.http_status, exchange=exchange)
 
 
 def _transport_error(exc: requests.RequestException, exchange: Exchange) -> LaafficError:

@@ -1,6 +1,7 @@
 """Laaffic's status codes, in words a marketing person can act on.
 
-Codes and the provider's own texts come from group-call-send.txt.
+Codes and the provider's own texts come from group-call-send.txt; -54 comes from
+the cancel page (voice-api-reference.md §5.1), whose text is known only as restated.
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ PROVIDER_TEXTS: dict[str, str] = {
     "-46": "The maximum number of long text-to-speech conversions per day is 5. You have "
            "used up all of them. Please contact the business department for processing.",
     "-53": "The trigger condition for the on-hook SMS must have one",
+    "-54": "Submitted task is invalid",
 }
 
 STATUS_MESSAGES: dict[str, str] = {
@@ -69,6 +71,8 @@ STATUS_MESSAGES: dict[str, str] = {
            "shorten the text, or ask your Laaffic account manager for more.",
     "-53": "A hang-up SMS needs at least one trigger. Turn on the SMS for a key press, an "
            "answered call, a failed call or ringing, then submit again.",
+    "-54": "Laaffic cannot do that to the task in its current state (for example cancel a "
+           "task that has already finished). Refresh the campaign's status and check it.",
 }
 
 RETRYABLE_CODES = {"-16", "-18", "-37"}

@@ -164,14 +164,24 @@ def check(body: dict, *, exclude_campaign_id=None) -> list[rules.Problem]:
     return rules.check_body(body, now=timezone.now(), provider_tz=provider_tz(), task_name_taken=taken)
 
 
+def resend_body(campaign: Campaign, body: dict) -> dict:
+    """voice/group/call/resend's body for a re-call: the parent's task, no callee list."""
+    parent = campaign.parent
+    resend = {k: v for k, v in body.items() if k != "numberInfoList"}
+    resend["keyId"] = parent.task_id or int(parent.key_id)
+    resend["resendType"] = 1 if campaign.recall_failed_only else 0
+    return resend
+
+
 def redacted_body(body: dict) -> dict:
-    """The body as stored with a submission: callees replaced by count and digest."""
-    callees = body.get("numberInfoList") or []
-    digest = hashlib.sha256(
-        json.dumps(callees, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-    ).hexdigest()
+    """The body as stored with a submission: callees replaced by count and digest, audio by its size."""
     stored = {k: v for k, v in body.items() if k not in ("numberInfoList", "baseFile")}
-    stored["numberInfoList"] = {"count": len(callees), "sha256": digest}
+    if "numberInfoList" in body:
+        callees = body["numberInfoList"] or []
+        digest = hashlib.sha256(
+            json.dumps(callees, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+        ).hexdigest()
+        stored["numberInfoList"] = {"count": len(callees), "sha256": digest}
     if "baseFile" in body:
         stored["baseFile"] = f"[{len(body['baseFile'])} characters of base64]"
     return stored

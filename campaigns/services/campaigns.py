@@ -173,7 +173,7 @@ def campaign_submit(campaign_id, *, user_id=None, client: LaafficClient | None =
             )
     if not claimed:
         return _not_claimed(campaign_id)
-    campaign = Campaign.objects.select_related("voice_file", "sms_template").get(pk=campaign_id)
+    campaign = Campaign.objects.select_related("voice_file", "sms_template", "parent").get(pk=campaign_id)
     client = client or laaffic_client()
     try:
         _upload_voice_file(campaign, client)
@@ -186,22 +186,25 @@ def campaign_submit(campaign_id, *, user_id=None, client: LaafficClient | None =
         attempt.delete()
         listed = "; ".join(f"{p.field}: {p.message}" for p in problems[:5])
         return _finish(campaign, Status.FAILED, f"Not sent, the campaign has problems: {listed}")
-    return _post(campaign, body, attempt, client)
+    if campaign.parent_id:
+        body = bodies.resend_body(campaign, body)
+        return _post(campaign, body, attempt, "voice/group/call/resend", client.resend_task)
+    return _post(campaign, body, attempt, "voice/group/call/send", client.send_group_call)
 
 
-def _post(campaign, body, attempt, client, resigned=False) -> SubmitResult:
-    attempt.url = f"{client.base_url.rstrip('/')}/voice/group/call/send"
+def _post(campaign, body, attempt, path, send, resigned=False) -> SubmitResult:
+    attempt.url = f"{settings.LAAFFIC_API_URL.rstrip('/')}/{path}"
     attempt.request_body = bodies.redacted_body(body)
     attempt.save(update_fields=["url", "request_body"])
     try:
-        reply = client.send_group_call(body)
+        reply = send(body)
     except LaafficError as error:
         _record(attempt, error.exchange, _outcome(error), error.code or "", error.message)
         if error.code == "-16" and not resigned:
             retry = Submission.objects.create(
                 campaign=campaign, user_id=attempt.user_id, started_at=timezone.now(),
             )
-            return _post(campaign, body, retry, client, resigned=True)
+            return _post(campaign, body, retry, path, send, resigned=True)
         return _after_error(campaign, error)
     _record(attempt, reply.exchange, Outcome.ACCEPTED, reply.code, reply.message, str(reply.data))
     campaign.key_id = str(reply.data)
@@ -263,10 +266,12 @@ def _earlier_attempt_may_have_arrived(campaign) -> bool:
 
 
 def _finish(campaign, status, detail, *, code="", provider_message="") -> SubmitResult:
+    now = timezone.now()
     Campaign.objects.filter(pk=campaign.pk, status=Status.SUBMITTING).update(
         status=status, status_detail=detail, provider_code=code,
         provider_message=provider_message or (detail if status != Status.SUBMITTED else ""),
-        key_id=campaign.key_id, updated_at=timezone.now(),
+        key_id=campaign.key_id, updated_at=now,
+        submitted_at=now if status == Status.SUBMITTED else None,
     )
     log.info("campaign %s -> %s (code %s)", campaign.pk, status, code or "-")
     return SubmitResult(status, detail, code=code, key_id=campaign.key_id)

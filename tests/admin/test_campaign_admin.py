@@ -91,12 +91,15 @@ def test_a_task_name_already_used_is_refused_once(editor):
 
 
 def test_submit_action_shows_a_confirmation_with_the_essentials(submitter, simulator):
-    campaign = CampaignFactory(callees=5, calling_windows=[{"start": "17:00", "end": "02:00"}])
+    campaign = CampaignFactory(callees=5, calling_windows=[{"start": "17:00", "end": "02:00"}], hang_up_sms=1,
+                               sms_template=SmsTemplateFactory(content="Hi ${text1}!"), sms_on_ring=1)
     response = submitter.post(CHANGELIST, {"action": "submit_to_laaffic", "_selected_action": [campaign.pk]})
     assert response.status_code == 200
     page = response.content.decode()
     assert "costs money" in page and "5 numbers" in page
     assert "17:00–02:00 (Asia/Shanghai) = 09:00–18:00 (UTC)" in page
+    first = campaign.callee_list.callees.first()
+    assert f"The first callee gets: “Hi {first.text1}!”" in page
     assert "&quot;taskName&quot;: &quot;%s&quot;" % campaign.task_name in page
     assert "… and 2 more callees" in page
     assert DOC_SECRET not in page

@@ -10,14 +10,15 @@ from campaigns.laaffic.errors import PROVIDER_TEXTS, RETRYABLE_CODES, STATUS_MES
 
 PAGE_CODES = ["0", "-1", "-2", "-16", "-18", "-20", "-21", "-22", "-23", "-24", "-26",
               "-35", "-37", "-38", "-39", "-41", "-46", "-53"]
+CANCEL_PAGE_CODES = ["-54"]
 
 
 def test_every_code_on_the_providers_page_has_a_user_message_and_the_pages_text():
-    assert sorted(STATUS_MESSAGES) == sorted(PAGE_CODES)
-    assert sorted(PROVIDER_TEXTS) == sorted(PAGE_CODES)
+    assert sorted(STATUS_MESSAGES) == sorted(PAGE_CODES + CANCEL_PAGE_CODES)
+    assert sorted(PROVIDER_TEXTS) == sorted(PAGE_CODES + CANCEL_PAGE_CODES)
 
 
-@pytest.mark.parametrize("code", PAGE_CODES)
+@pytest.mark.parametrize("code", PAGE_CODES + CANCEL_PAGE_CODES)
 def test_user_messages_are_sentences_without_codes_or_secrets(code):
     message = STATUS_MESSAGES[code]
     assert message[0].isupper() and message.endswith(".")

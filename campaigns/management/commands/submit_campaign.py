@@ -21,16 +21,7 @@ class Command(BaseCommand):
         campaign = Campaign.objects.filter(task_name=task_name).first()
         if campaign is None:
             raise CommandError(f"No campaign has the task name {task_name!r}.")
-        result = campaign_queue(campaign)
-        if result.queued:
-            for attempt in range(1, ATTEMPTS + 1):
-                result = campaign_submit(campaign.pk)
-                if result.retry_in is None:
-                    break
-                if attempt == ATTEMPTS:
-                    campaign_give_up(campaign.pk, result.message)
-                else:
-                    time.sleep(min(result.retry_in, 2.0 * attempt))
+        result = submit_now(campaign)
         campaign.refresh_from_db()
         line = {
             "task_name": campaign.task_name, "status": campaign.status, "key_id": campaign.key_id,
@@ -45,3 +36,19 @@ class Command(BaseCommand):
 
 
 json_module = json
+
+
+def submit_now(campaign):
+    """Queue and send a campaign in this process, retrying a temporary failure a few times."""
+    result = campaign_queue(campaign)
+    if not result.queued:
+        return result
+    for attempt in range(1, ATTEMPTS + 1):
+        result = campaign_submit(campaign.pk)
+        if result.retry_in is None:
+            break
+        if attempt == ATTEMPTS:
+            campaign_give_up(campaign.pk, result.message)
+        else:
+            time.sleep(min(result.retry_in, 2.0 * attempt))
+    return result

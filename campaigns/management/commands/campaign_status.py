@@ -1,0 +1,43 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from campaigns.laaffic import LaafficError
+from campaigns.models import Campaign
+from campaigns.services.tracking import campaign_sync, pollable
+
+
+class Command(BaseCommand):
+    help = "Show a campaign's status, refreshed from Laaffic when it may still change."
+
+    def add_arguments(self, parser):
+        parser.add_argument("task_name")
+        parser.add_argument("--json", action="store_true", help="print one JSON line")
+
+    def handle(self, *args, task_name, json: bool, **options):
+        campaign = Campaign.objects.filter(task_name=task_name).first()
+        if campaign is None:
+            raise CommandError(f"No campaign has the task name {task_name!r}.")
+        note = ""
+        if pollable().filter(pk=campaign.pk).exists():
+            try:
+                campaign_sync(campaign)
+            except LaafficError as error:
+                note = f"Could not refresh from Laaffic: {error.message}"
+            campaign.refresh_from_db()
+        line = {
+            "task_name": campaign.task_name, "status": campaign.status,
+            "provider_status": campaign.get_provider_status_display() or None, "key_id": campaign.key_id,
+            "task_id": campaign.task_id, "progress": campaign.progress, "numbers": campaign.numbers_total,
+            "called": campaign.numbers_called, "success": campaign.numbers_success, "fail": campaign.numbers_failed,
+        }
+        if json:
+            self.stdout.write(json_module.dumps(line, ensure_ascii=False))
+        else:
+            for key, value in line.items():
+                self.stdout.write(f"{key}: {'' if value is None else value}")
+        if note:
+            self.stderr.write(note)
+
+
+json_module = json

@@ -1,0 +1,30 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from campaigns.models import Campaign
+from campaigns.services.campaigns import InvalidCampaign
+from campaigns.services.tracking import campaign_recall_create
+
+from .submit_campaign import submit_now
+
+
+class Command(BaseCommand):
+    help = "Call a finished campaign's numbers again, as a new run with its own task name."
+
+    def add_arguments(self, parser):
+        parser.add_argument("task_name", help="the finished campaign")
+        parser.add_argument("--task-name", required=True, dest="new_name", help="the new run's task name")
+        parser.add_argument("--failed-only", action="store_true", help="only the numbers that were not reached")
+
+    def handle(self, *args, task_name, new_name, failed_only, **options):
+        parent = Campaign.objects.filter(task_name=task_name).first()
+        if parent is None:
+            raise CommandError(f"No campaign has the task name {task_name!r}.")
+        try:
+            child = campaign_recall_create(parent, new_name, failed_only=failed_only)
+        except InvalidCampaign as invalid:
+            raise CommandError("; ".join(p.message for p in invalid.problems)) from invalid
+        result = submit_now(child)
+        child.refresh_from_db()
+        self.stdout.write(f"{child.task_name}: {child.get_status_display()}. {result.message}")
+        if child.status != Campaign.Status.SUBMITTED:
+            raise SystemExit(1)

@@ -1,0 +1,69 @@
+"""What happened to a campaign's calls: the numbers behind its results page and export."""
+import csv
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Q, Sum
+
+from .. import rules
+from ..models import CallRecord, Callee, Campaign
+from .spreadsheets import safe_cell
+
+Outcome = CallRecord.Outcome
+
+
+@dataclass
+class Results:
+    total: int
+    outcomes: list[tuple[str, int]]  # (label, count) in Outcome order
+    keys: list[tuple[str, int]]  # (key, count), keys 0-9 then others
+    answer_rate: float | None  # percent of calls answered
+    average_talk_seconds: float | None
+    total_cost: object
+    currencies: list[str]
+
+
+def campaign_results(campaign: Campaign) -> Results:
+    """Outcome breakdown, key presses, answer rate, talk time and cost, in three queries."""
+    records = CallRecord.objects.filter(campaign=campaign)
+    by_outcome = dict(records.values_list("outcome").annotate(n=Count("id")).order_by())
+    summary = records.aggregate(
+        talk=Avg("call_duration", filter=Q(outcome=Outcome.ANSWERED)), cost=Sum("cost"))
+    keys = dict(records.exclude(feedback_value="").values_list("feedback_value").annotate(n=Count("id"))
+                .order_by())
+    total = sum(by_outcome.values())
+    ordered_keys = [str(k) for k in range(10)] + sorted(k for k in keys if k not in {str(d) for d in range(10)})
+    return Results(
+        total=total,
+        outcomes=[(label, by_outcome.get(value, 0)) for value, label in Outcome.choices],
+        keys=[(key, keys.get(key, 0)) for key in ordered_keys],
+        answer_rate=100 * by_outcome.get(Outcome.ANSWERED, 0) / total if total else None,
+        average_talk_seconds=summary["talk"],
+        total_cost=summary["cost"],
+        currencies=sorted(set(records.exclude(currency="").values_list("currency", flat=True).distinct())),
+    )
+
+
+EXPORT_HEADER = ["calleeNumber", *rules.TEXT_FIELDS, "outcome", "callStatus", "keyPressed", "talkSeconds",
+                 "callTime", "hangupTime", "cost", "currency", "voiceId"]
+
+
+def campaign_results_export(campaign: Campaign, out) -> int:
+    """One CSV row per callee with its texts and the outcome of its (latest) call."""
+    calls = {}
+    for record in CallRecord.objects.filter(campaign=campaign).order_by("call_time", "id").iterator(chunk_size=5000):
+        calls[record.callee_number] = record
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_HEADER)
+    count = 0
+    callees = Callee.objects.filter(callee_list_id=campaign.callee_list_id).order_by("id").values_list(
+        "number", *rules.TEXT_FIELDS)
+    for count, (number, *texts) in enumerate(callees.iterator(chunk_size=5000), start=1):
+        call = calls.get(number)
+        outcome = [
+            call.get_outcome_display(), call.call_status if call.call_status is not None else "",
+            call.feedback_value, call.call_duration if call.call_duration is not None else "",
+            call.call_time.isoformat() if call.call_time else "", call.hangup_time.isoformat() if call.hangup_time else "",
+            call.cost if call.cost is not None else "", call.currency, call.voice_id,
+        ] if call else ["Not called", "", "", "", "", "", "", "", ""]
+        writer.writerow([safe_cell(cell) for cell in (number, *texts, *outcome)])
+    return count

@@ -1,0 +1,141 @@
+"""Campaign admin pages and actions for after launch: progress, results, cancel, call again."""
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.text import slugify
+
+from . import rules
+from .charts import bar_chart
+from .models import CallRecord, Campaign
+from .services.campaigns import InvalidCampaign, campaign_queue
+from .services.results import campaign_results, campaign_results_export
+from .services.tracking import CANCELLABLE, campaign_cancel, campaign_recall_create
+from .tasks import backfill_campaign, submit_campaign
+
+RESULTS_PAGE_SIZE = 100
+
+
+class RecallForm(forms.Form):
+    task_name = forms.CharField(max_length=64, help_text="A new name: 2 to 64 characters.")
+    failed_only = forms.TypedChoiceField(
+        label="Who to call", coerce=lambda v: v == "1", initial="1", widget=forms.RadioSelect,
+        choices=[("1", "Only the numbers that were not reached"), ("0", "Every number again")])
+
+
+class CampaignTrackingMixin:
+    change_form_template = "admin/campaigns/campaign/change_form.html"
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/results/", wrap(self.results_view), name="campaigns_campaign_results"),
+            path("<int:pk>/results.csv", wrap(self.results_export_view), name="campaigns_campaign_results_csv"),
+            path("<int:pk>/progress.json", wrap(self.progress_view), name="campaigns_campaign_progress"),
+            *super().get_urls(),
+        ]
+
+    def has_cancel_permission(self, request):
+        return request.user.has_perm("campaigns.cancel_campaign")
+
+    def _campaign(self, request, pk) -> Campaign:
+        campaign = get_object_or_404(Campaign, pk=pk)
+        if not self.has_view_permission(request, campaign):
+            raise PermissionDenied
+        return campaign
+
+    def progress_view(self, request, pk):
+        c = self._campaign(request, pk)
+        return JsonResponse({
+            "status": c.get_status_display(), "provider_status": c.get_provider_status_display() or "",
+            "progress": c.progress or 0, "numbers": c.numbers_total, "called": c.numbers_called,
+            "success": c.numbers_success, "fail": c.numbers_failed,
+            "synced_at": c.synced_at.isoformat() if c.synced_at else None,
+        })
+
+    def results_view(self, request, pk):
+        campaign = self._campaign(request, pk)
+        results = campaign_results(campaign)
+        outcome = request.GET.get("outcome", "")
+        records = CallRecord.objects.filter(campaign=campaign).select_related("callee").order_by("call_time", "id")
+        if outcome in CallRecord.Outcome.values:
+            records = records.filter(outcome=outcome)
+        page = Paginator(records, RESULTS_PAGE_SIZE).get_page(request.GET.get("page"))
+        context = {
+            **self.admin_site.each_context(request), "title": f"Results of {campaign}", "campaign": campaign,
+            "results": results, "page": page, "outcome": outcome, "outcomes": CallRecord.Outcome.choices,
+            "outcome_chart": bar_chart(results.outcomes, title="Outcome of each call"),
+            "key_chart": bar_chart([(f"Key {k}", n) for k, n in results.keys], title="Keys pressed"),
+            "opts": self.model._meta, "text_fields": rules.TEXT_FIELDS[:3],
+        }
+        return TemplateResponse(request, "admin/campaigns/campaign/results.html", context)
+
+    def results_export_view(self, request, pk):
+        campaign = self._campaign(request, pk)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{slugify(campaign.task_name) or "campaign"}-results.csv"'
+        campaign_results_export(campaign, response)
+        return response
+
+    @admin.action(description="Cancel on Laaffic (stops the remaining calls)", permissions=["cancel"])
+    def cancel_on_laaffic(self, request, queryset):
+        campaigns = list(queryset)
+        if request.POST.get("confirm") != "yes":
+            return self._confirmation(request, queryset, "cancel_on_laaffic", "Cancel these campaigns?", {
+                "campaigns": campaigns,
+                "cancellable": [c for c in campaigns if c.status == Campaign.Status.SUBMITTED
+                                and c.provider_status in (None, *CANCELLABLE)]})
+        for campaign in campaigns:
+            outcome = campaign_cancel(campaign)
+            self.message_user(request, outcome.message, messages.SUCCESS if outcome.ok else messages.ERROR)
+        return None
+
+    @admin.action(description="Call again (a new run of the same numbers, costs money)", permissions=["submit"])
+    def call_again(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Pick one campaign to call again.", messages.WARNING)
+            return None
+        parent = queryset.get()
+        form = RecallForm(request.POST if "task_name" in request.POST else None,
+                          initial={"task_name": f"{parent.task_name} (again)"[:64]})
+        if request.POST.get("confirm") == "yes" and form.is_valid():
+            try:
+                child = campaign_recall_create(parent, form.cleaned_data["task_name"],
+                                               failed_only=form.cleaned_data["failed_only"], user=request.user)
+            except InvalidCampaign as invalid:
+                for problem in invalid.problems:
+                    form.add_error("task_name" if problem.field == "taskName" else None, problem.message)
+            else:
+                result = campaign_queue(child, user=request.user)
+                if result.queued:
+                    transaction.on_commit(lambda: submit_campaign.delay(child.pk, user_id=request.user.pk))
+                self.message_user(request, f"{child} created as a new run of {parent}. {result.message}",
+                                  messages.SUCCESS if result.queued else messages.ERROR)
+                return None
+        return self._confirmation(request, queryset, "call_again", f"Call {parent} again?",
+                                  {"parent": parent, "form": form})
+
+    @admin.action(description="Fetch call results from Laaffic")
+    def fetch_call_results(self, request, queryset):
+        campaigns = list(queryset.filter(status=Campaign.Status.SUBMITTED))
+        for campaign in campaigns:
+            transaction.on_commit(lambda pk=campaign.pk: backfill_campaign.delay(pk))
+        self.message_user(request, f"Fetching the call results of {len(campaigns)} campaign"
+                                   f"{'s' if len(campaigns) != 1 else ''} in the background.")
+
+    def _confirmation(self, request, queryset, action, title, extra):
+        context = {**self.admin_site.each_context(request), "title": title, "queryset": queryset,
+                   "action": action, "opts": self.model._meta,
+                   "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME, **extra}
+        return TemplateResponse(request, f"admin/campaigns/campaign/{action}.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}),
+                         "results_url": reverse("admin:campaigns_campaign_results", args=[object_id]),
+                         "progress_url": reverse("admin:campaigns_campaign_progress", args=[object_id])}
+        return super().change_view(request, object_id, form_url, extra_context)
