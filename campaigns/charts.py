@@ -15,12 +15,13 @@ def bar_chart(items: list[tuple[str, float]], *, title: str, unit: str = "") -> 
     width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
     bars = format_html_join("", (
         '<g transform="translate(0,{})"><text x="{}" y="16" text-anchor="end" class="chart-label">{}</text>'
-        '<rect x="{}" y="4" width="{:.1f}" height="16" fill="{}"><title>{}: {}</title></rect>'
-        '<text x="{:.1f}" y="16" class="chart-value">{}{} ({:.0f}%)</text></g>'
+        '<rect x="{}" y="4" width="{}" height="16" fill="{}"><title>{}: {}</title></rect>'
+        '<text x="{}" y="16" class="chart-value">{}{} ({}%)</text></g>'
     ), (
-        (i * ROW, LABEL_WIDTH - 6, label, LABEL_WIDTH, BAR_WIDTH * value / biggest, COLOURS[i % len(COLOURS)],
-         label, f"{value:g}", LABEL_WIDTH + BAR_WIDTH * value / biggest + 6, f"{value:g}", unit,
-         100 * value / total)
+        # format_html escapes its arguments into strings, so numbers are formatted first.
+        (i * ROW, LABEL_WIDTH - 6, label, LABEL_WIDTH, f"{BAR_WIDTH * value / biggest:.1f}",
+         COLOURS[i % len(COLOURS)], label, f"{value:g}", f"{LABEL_WIDTH + BAR_WIDTH * value / biggest + 6:.1f}",
+         f"{value:g}", unit, f"{100 * value / total:.0f}")
         for i, (label, value) in enumerate(items)
     ))
     return format_html(

@@ -33,6 +33,7 @@ SAMPLE_ROWS = 20
 LEGACY_ENCODINGS = ["cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1256", "cp1257", "koi8_r"]
 KEPT_EXAMPLES = 50
 _HEADER_KEY = re.compile(r"[\s_\-.]+")
+_NUMBERISH = re.compile(r"(?:[^0-9]*[0-9]){5}")
 _LOOKS_LIKE_NUMBER = re.compile(r"\+?[0-9][0-9\s\-.()]{5,}[0-9]")
 csv.field_size_limit(1024 * 1024)
 
@@ -118,6 +119,8 @@ def detect_format(head: bytes, *, encoding: str | None = None, delimiter: str | 
                          "CSV UTF-8, then upload that file.")
     encoding = encoding or _detect_encoding(head)
     try:
+        if not codecs.lookup(encoding)._is_text_encoding:
+            raise LookupError(encoding)
         text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
     except (LookupError, UnicodeDecodeError) as error:
         raise CsvRefused(f"The file cannot be read as {encoding} text. Pick another encoding, or save it "
@@ -170,23 +173,26 @@ def _looks_binary(text: str) -> bool:
 
 def _detect_delimiter(lines: list[str]) -> str:
     def score(delimiter):
-        counts = [len(row) for row in csv.reader(lines, delimiter=delimiter) if row]
+        rows = [row for row in csv.reader(lines, delimiter=delimiter) if row]
+        counts = [len(row) for row in rows]
         if not counts:
-            return (0, 0)
+            return (0, False, 0)
         usual = max(set(counts), key=counts.count)
-        return (counts.count(usual) if usual > 1 else 0, usual)
+        # Ties (a comma inside a tab-separated name) go to the split that yields a number column.
+        return (counts.count(usual) if usual > 1 else 0, _column_of_numbers(rows) is not None, usual)
 
     best = max(DELIMITERS, key=score)
     return best if score(best)[0] else ","
 
 
 def _has_header(rows: list[list[str]]) -> bool:
+    """Column names, not data: no cell with a run of digits, and known names or numbers below."""
     first = rows[0]
+    if any(_NUMBERISH.search(cell) for cell in first):
+        return False  # a data row, however odd (8.61380E+12, 123456, 1-800-FLOWERS)
     if any(header_key(cell) in NUMBER_HEADERS or header_key(cell) in rules.TEXT_FIELDS for cell in first):
         return True
-    first_has_number = any(_LOOKS_LIKE_NUMBER.fullmatch(cell.strip()) for cell in first)
-    later_have_numbers = any(_LOOKS_LIKE_NUMBER.fullmatch(cell.strip()) for row in rows[1:] for cell in row)
-    return not first_has_number and later_have_numbers
+    return any(_LOOKS_LIKE_NUMBER.fullmatch(cell.strip()) for row in rows[1:] for cell in row)
 
 
 def header_key(cell: str) -> str:
@@ -246,7 +252,7 @@ def read_callees(
     are do-not-call numbers (counted). Accepted rows reach `on_row` once per number.
     """
     report = ReadReport()
-    text = io.TextIOWrapper(stream, encoding=fmt.encoding, errors="replace", newline="")
+    text = io.TextIOWrapper(stream, encoding=fmt.encoding, newline="")
     reader = csv.reader(text, delimiter=fmt.delimiter)
     seen: dict[str, int] = {}
     labels = {t: _column_label(fmt, i) for t, i in mapping.texts.items()}
@@ -292,6 +298,10 @@ def read_callees(
     except csv.Error as error:
         raise CsvRefused(f"Line {line} cannot be read as CSV ({error}). Check the file, or save it again "
                          "from your spreadsheet as CSV.") from error
+    except UnicodeDecodeError as error:
+        raise CsvRefused(f"Past line {line}, the file is not valid {fmt.encoding} text (the start of the "
+                         "file looked like it). Pick the file's encoding in the preview, or save it again "
+                         "as CSV UTF-8.") from error
     finally:
         text.detach()
     if report.rows == 0:

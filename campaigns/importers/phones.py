@@ -9,6 +9,7 @@ the uploader picked a default country.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import phonenumbers
@@ -21,6 +22,7 @@ _SCIENTIFIC = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?[eE][+-]?[0-9]+")
 _SEPARATORS = re.compile(r"[\s\-.()\[\]/\u00a0\u2010-\u2015]")
 _DIGITS = re.compile(r"[0-9]+")
 _LETTER = re.compile(r"[^\W\d_]")
+_FLOAT_TAIL = re.compile(r"(?<=[0-9])\.0+$")
 _PLAIN = re.compile(r"(\+|00)?([1-9][0-9]{6,14})")
 # Mobile first: campaign lists are mostly mobiles, and any one type makes a number valid.
 _TYPES = ("mobile", "fixed_line", "toll_free", "premium_rate", "shared_cost", "personal_number",
@@ -32,13 +34,18 @@ NO_COUNTRY = ("starts with 0, so it is written without its country code. Pick th
 
 
 def normalize(raw: str, default_region: str | None = None) -> tuple[str, str]:
-    """(digits, "") for a usable number, or ("", reason) for one to reject."""
+    """(digits, "") for a usable number, or ("", reason) for one to reject.
+
+    With a default country, a number written without + or 00 is read in that
+    country first (0912 345 678, or 131 2345 6789 in China), then as international.
+    """
     plain = _PLAIN.fullmatch(raw)  # the common case: digits, perhaps after + or 00
-    if plain:
+    if plain and (default_region is None or plain[1]):
         valid = canonical(plain[2])
         if valid is not None and len(valid) <= 15:
             return valid, ""
-    text = raw.strip()
+    # Full-width digits, Excel's text marker and a float's ".0" are how numbers get mangled.
+    text = _FLOAT_TAIL.sub("", unicodedata.normalize("NFKC", raw).strip().removeprefix("'"))
     if not text:
         return "", "The phone number is empty."
     if _SCIENTIFIC.fullmatch(text):
@@ -54,31 +61,36 @@ def normalize(raw: str, default_region: str | None = None) -> tuple[str, str]:
         digits, international = digits[2:], True
     if not _DIGITS.fullmatch(digits):
         return "", f"{text!r} contains characters that are not digits, spaces, dashes, dots or brackets."
-    if not international and digits.startswith("0"):
-        if default_region is None:
-            return "", f"{text!r} {NO_COUNTRY}"
-        return _national(text, digits, default_region)
+    if not international and default_region is not None:
+        national, reason = _national(text, digits, default_region)
+        if national or digits.startswith("0"):
+            return national, reason
+    elif not international and digits.startswith("0"):
+        return "", f"{text!r} {NO_COUNTRY}"
     problem = rules.callee_number_problem(digits)
     if problem:
         return "", problem
     valid = canonical(digits)
     if valid is None or len(valid) > 15:
-        if default_region is not None and not international:
-            national, _ = _national(text, digits, default_region)
-            if national:
-                return national, ""
         return "", _invalid_reason(text, digits)
     return valid, ""
 
 
 def _national(text: str, digits: str, region: str) -> tuple[str, str]:
-    try:
-        number = phonenumbers.parse(digits, region)
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        return "", f"{text!r} is not a valid phone number in {region} (the default country picked)."
-    full = f"{number.country_code}{phonenumbers.national_significant_number(number)}"
+    """The number read as written in `region` (trunk prefix and all), or why it is not valid there."""
+    code = phonenumbers.country_code_for_region(region)
+    prefix = _metadata(code, region).national_prefix if code else None
+    national = digits[len(prefix):] if prefix and digits.startswith(prefix) else digits
+    if code and _is_valid(code, national):
+        full = f"{code}{national}"
+    else:
+        try:
+            number = phonenumbers.parse(digits, region)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            return "", f"{text!r} is not a valid phone number in {region} (the default country picked)."
+        full = f"{number.country_code}{phonenumbers.national_significant_number(number)}"
     problem = rules.callee_number_problem(full)
     return ("", problem) if problem else (full, "")
 
@@ -102,17 +114,17 @@ def canonical(digits: str) -> str | None:
     """Country code + national number for a number `is_valid_number` accepts, else None.
 
     Like `parse`, a national prefix written after the country code (+44 (0)20 ...) is dropped.
+    Numbers the compiled check accepts as written never reach the (slow) library call.
     """
     code = country_code(digits)
     if code is None:
         return None
-    prefix, national = digits[: len(str(code))], digits[len(str(code)):]
-    if _is_valid(code, national):
+    national = digits[len(str(code)):]
+    trunk = _trunk_prefix(code).match(national)
+    if not (trunk and trunk.end()) and _is_valid(code, national):
         return digits
-    for trunk in _trunk_prefixes(code):
-        if national.startswith(trunk) and _is_valid(code, national[len(trunk):]):
-            return prefix + national[len(trunk):]
-    # Rare rewrites (some countries' numbers gain digits when parsed): ask the library.
+    # A national prefix after the country code (+44 (0)20 ...) and the rare numbers that
+    # gain digits when parsed: the library's own rules decide.
     try:
         number = phonenumbers.parse("+" + digits)
     except phonenumbers.NumberParseException:
@@ -142,9 +154,12 @@ def _regions(code: int) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=None)
-def _trunk_prefixes(code: int) -> tuple[str, ...]:
-    prefixes = {_metadata(code, region).national_prefix for region in _regions(code)}
-    return tuple(p for p in prefixes - {None, ""})
+def _trunk_prefix(code: int) -> re.Pattern:
+    """What `parse` would strip as a national prefix after this country code (then it decides)."""
+    patterns = {m.national_prefix_for_parsing or m.national_prefix
+                for m in (_metadata(code, region) for region in _regions(code)) if m is not None}
+    patterns = sorted(p for p in patterns if p)
+    return re.compile("|".join(f"(?:{p})" for p in patterns) if patterns else "(?!)")
 
 
 def _metadata(code: int, region: str):
