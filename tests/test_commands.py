@@ -148,3 +148,25 @@ def test_the_sms_key_keeps_the_json_type_it_was_loaded_with(body_file, example_b
     run("load_campaign", body_file(example_body))
     _, exported, _ = run("export_campaign", example_body["taskName"])
     assert json.loads(exported)["feedbackValue"] == key
+
+
+def test_tracking_commands_report_sync_status_cancel_and_results(simulator):
+    from campaigns.models import ProviderStatus
+
+    campaign = CampaignFactory(callees=3)
+    run("submit_campaign", campaign.task_name)
+    code, out, _ = run("sync_campaigns", "--json")
+    assert code == 0 and json.loads(out)["campaigns"][0]["task_name"] == campaign.task_name
+    code, out, _ = run("campaign_status", campaign.task_name, "--json")
+    line = json.loads(out)
+    assert line["status"] == "submitted" and line["numbers"] == 3
+    assert set(line) == {"task_name", "status", "provider_status", "key_id", "task_id", "progress", "numbers",
+                         "called", "success", "fail"}
+    assert run("cancel_campaign", campaign.task_name)[0] == 0
+    assert Campaign.objects.get(pk=campaign.pk).provider_status == ProviderStatus.CANCELLED
+    code, out, _ = run("recall_campaign", campaign.task_name, "--task-name", "Again", "--failed-only")
+    assert code == 1 and "no numbers to call again" in out  # cancelled before any call: nobody to retry
+    code, out, _ = run("recall_campaign", campaign.task_name, "--task-name", "Again 2")
+    assert code == 0 and "Submitted" in out
+    _, out, _ = run("export_results", campaign.task_name)
+    assert out.splitlines()[0].startswith("calleeNumber,text1") and len(out.splitlines()) == 4

@@ -235,6 +235,9 @@ def _record(attempt, exchange, outcome, code, message, key_id=""):
 
 def _after_error(campaign, error: LaafficError, prefix="") -> SubmitResult:
     code = error.code or ""
+    if code == "-35" and campaign.parent_id:
+        return _finish(campaign, Status.FAILED, f"Laaffic found no numbers to call again in {campaign.parent}: "
+                                                "everyone it called was reached, or it called nobody.", code=code)
     if error.timed_out:
         return _finish(
             campaign, Status.UNKNOWN,
