@@ -12,7 +12,7 @@ import csv
 import io
 import operator
 import re
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from typing import BinaryIO
 

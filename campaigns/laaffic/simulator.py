@@ -79,6 +79,7 @@ SIP_RESULTS = {
     OTHER: ("503", "Service unavailable"),
 }
 RATE_PER_MINUTE = Decimal("0.0123")
+CALL_TIMES = ("submit", "call", "ringing", "answer", "hangup")
 BILL_PERIOD = "60+60"
 CURRENCY = "USD"
 DEFAULT_MAX_RINGING = 60
@@ -756,25 +757,10 @@ class Simulator:
         """A call as the record query shows it (voice-api-reference.md §7.3)."""
         call = self._call(task, i)
         return {
-            "voiceId": call["voice_id"],
-            "taskId": task.key_id,
-            "sourceTaskId": task.source_task_id,
-            "callee": task.numbers[i],
-            "displayNum": task.display_number,
-            **{f"{name}Time": self._iso(call[name])
-               for name in ("submit", "call", "ringing", "answer", "hangup")},
-            "callDuration": call["talk"],
-            "chargedDuration": call["charged"],
+            **self._common_fields(task, i, call),
+            **{f"{name}Time": self._iso(call[name]) for name in CALL_TIMES},
             "terminationCode": call["sip"],
             "terminationReason": call["reason"],
-            "cost": call["cost"],
-            "billPeriod": BILL_PERIOD,
-            "rate": str(RATE_PER_MINUTE),
-            "baseCost": call["cost"],
-            "currency": CURRENCY,
-            "voiceFileId": task.voice_file_id,
-            "feedbackValue": call["key"],
-            "calledInfo": task.called_info[i] if task.called_info else None,
         }
 
     def _push_report(self, task: _Task, i: int) -> dict:
@@ -782,30 +768,27 @@ class Simulator:
         call = self._call(task, i)
         succeeded = call["status"] in (ANSWERED, VOICEMAIL)
         return {
-            "voiceId": call["voice_id"],
+            **self._common_fields(task, i, call),
             "type": 1,
-            "taskId": task.key_id,
-            "sourceTaskId": task.source_task_id,
-            "callee": task.numbers[i],
-            "displayNum": task.display_number,
-            **{f"{name}Time": None if call[name] is None else round(call[name] * 1000)
-               for name in ("submit", "call", "ringing", "answer", "hangup")},
-            "callDuration": call["talk"],
-            "chargedDuration": call["charged"],
+            **{f"{name}Time": None if call[name] is None else round(call[name] * 1000) for name in CALL_TIMES},
             "ringDuration": call["ring"],
-            "billPeriod": BILL_PERIOD,
-            "rate": str(RATE_PER_MINUTE),
-            "baseCost": call["cost"],
-            "cost": call["cost"],
-            "currency": CURRENCY,
-            "voiceFileId": task.voice_file_id,
             "terminationCode": "0" if succeeded else call["sip"],
             "terminationReason": "success" if succeeded else call["reason"],
             "sipCode": call["sip"],
-            "feedbackValue": call["key"],
-            "calledInfo": task.called_info[i] if task.called_info else None,
             "outRecallCount": 0,
             "callStatus": call["status"],
+        }
+
+    @staticmethod
+    def _common_fields(task: _Task, i: int, call: dict) -> dict:
+        """What the record query and the push say alike about a call."""
+        return {
+            "voiceId": call["voice_id"], "taskId": task.key_id, "sourceTaskId": task.source_task_id,
+            "callee": task.numbers[i], "displayNum": task.display_number, "callDuration": call["talk"],
+            "chargedDuration": call["charged"], "billPeriod": BILL_PERIOD, "rate": str(RATE_PER_MINUTE),
+            "baseCost": call["cost"], "cost": call["cost"], "currency": CURRENCY,
+            "voiceFileId": task.voice_file_id, "feedbackValue": call["key"],
+            "calledInfo": task.called_info[i] if task.called_info else None,
         }
 
     # Status push

@@ -1,5 +1,4 @@
 """The callee reader on checked-in files, one per real-world case (tests/data/csv)."""
-import binascii
 import io
 from dataclasses import dataclass
 from pathlib import Path

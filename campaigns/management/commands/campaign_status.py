@@ -1,9 +1,9 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from campaigns.laaffic import LaafficError
-from campaigns.models import Campaign
+from campaigns.management.lookup import campaign_named
 from campaigns.services.tracking import campaign_sync, pollable
 
 
@@ -15,9 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print one JSON line")
 
     def handle(self, *args, task_name, json: bool, **options):
-        campaign = Campaign.objects.filter(task_name=task_name).first()
-        if campaign is None:
-            raise CommandError(f"No campaign has the task name {task_name!r}.")
+        campaign = campaign_named(task_name)
         note = ""
         if pollable().filter(pk=campaign.pk).exists():
             try:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from campaigns.models import Campaign
+from campaigns.management.lookup import campaign_named
 from campaigns.services.tracking import campaign_cancel
 
 
@@ -11,9 +11,7 @@ class Command(BaseCommand):
         parser.add_argument("task_name")
 
     def handle(self, *args, task_name, **options):
-        campaign = Campaign.objects.filter(task_name=task_name).first()
-        if campaign is None:
-            raise CommandError(f"No campaign has the task name {task_name!r}.")
+        campaign = campaign_named(task_name)
         outcome = campaign_cancel(campaign)
         if not outcome.ok:
             raise CommandError(outcome.message)

@@ -1,8 +1,8 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from campaigns.models import Campaign
+from campaigns.management.lookup import campaign_named
 from campaigns.services.bodies import campaign_body
 
 
@@ -13,7 +13,5 @@ class Command(BaseCommand):
         parser.add_argument("task_name")
 
     def handle(self, *args, task_name, **options):
-        campaign = Campaign.objects.select_related("voice_file", "sms_template").filter(task_name=task_name).first()
-        if campaign is None:
-            raise CommandError(f"No campaign has the task name {task_name!r}.")
+        campaign = campaign_named(task_name)
         self.stdout.write(json.dumps(campaign_body(campaign), ensure_ascii=False, indent=2))

@@ -1,6 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from campaigns.models import Campaign
+from campaigns.management.lookup import campaign_named
 from campaigns.services.results import campaign_results_export
 
 
@@ -11,7 +11,5 @@ class Command(BaseCommand):
         parser.add_argument("task_name")
 
     def handle(self, *args, task_name, **options):
-        campaign = Campaign.objects.filter(task_name=task_name).first()
-        if campaign is None:
-            raise CommandError(f"No campaign has the task name {task_name!r}.")
+        campaign = campaign_named(task_name)
         campaign_results_export(campaign, self.stdout)

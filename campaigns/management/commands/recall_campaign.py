@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from campaigns.management.lookup import campaign_named
 from campaigns.models import Campaign
 from campaigns.services.campaigns import InvalidCampaign
 from campaigns.services.tracking import campaign_recall_create
@@ -16,9 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--failed-only", action="store_true", help="only the numbers that were not reached")
 
     def handle(self, *args, task_name, new_name, failed_only, **options):
-        parent = Campaign.objects.filter(task_name=task_name).first()
-        if parent is None:
-            raise CommandError(f"No campaign has the task name {task_name!r}.")
+        parent = campaign_named(task_name)
         try:
             child = campaign_recall_create(parent, new_name, failed_only=failed_only)
         except InvalidCampaign as invalid:

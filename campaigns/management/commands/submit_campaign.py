@@ -1,10 +1,15 @@
 import json
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from campaigns.management.lookup import campaign_named
 from campaigns.models import Campaign
-from campaigns.services.campaigns import campaign_give_up, campaign_queue, campaign_submit
+from campaigns.services.campaigns import (
+    campaign_give_up,
+    campaign_queue,
+    campaign_submit,
+)
 
 # Retries of a temporary failure while the command waits; longer waits are the worker's job.
 ATTEMPTS = 3
@@ -18,9 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print one JSON line")
 
     def handle(self, *args, task_name, json: bool, **options):
-        campaign = Campaign.objects.filter(task_name=task_name).first()
-        if campaign is None:
-            raise CommandError(f"No campaign has the task name {task_name!r}.")
+        campaign = campaign_named(task_name)
         result = submit_now(campaign)
         campaign.refresh_from_db()
         line = {
