@@ -1,14 +1,21 @@
 import copy
 import json
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from campaigns.laaffic import Simulator
 from laaffic_site.celery import app as celery_app
 
 DATA = Path(__file__).parent / "data"
 DOC_KEY, DOC_SECRET = "bDqJFiq9", "7bz1lzh9"
+
+# CI explores the same examples every run, so a red build is reproducible; a laptop explores anew.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 # Tasks run in the test process; the worker integration tests start real workers.
 celery_app.conf.task_always_eager = True
