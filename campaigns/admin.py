@@ -156,16 +156,17 @@ class SubmissionAdmin(admin.ModelAdmin):
         return False
 
 
-OUTCOME_FIELDS = ("status", "status_detail", "key_id", "provider_code", "provider_message", "parent",
-                  "recall_failed_only", "task_id", "provider_status", "progress", "numbers_total",
-                  "numbers_called", "numbers_success", "numbers_failed", "synced_at")
+OUTCOME_FIELDS = ("status", "status_detail", "key_id", "provider_code", "provider_message")
+RECALL_FIELDS = ("parent", "recall_failed_only")
+TRACKING_FIELDS = ("task_id", "provider_status", "progress", "numbers_total", "numbers_called",
+                   "numbers_success", "numbers_failed", "synced_at")
 WINDOW_INPUTS = [("window_1_start", "window_1_end"), ("window_2_start", "window_2_end"),
                  ("window_3_start", "window_3_end")]
 
 
-def campaign_fieldsets(window_fields):
+def campaign_fieldsets(window_fields, outcome_fields=OUTCOME_FIELDS):
     return (
-        ("Outcome", {"fields": OUTCOME_FIELDS}),
+        ("Outcome", {"fields": outcome_fields}),
         ("Task", {"fields": ("task_name", "app_id", "display_number", "callee_list")}),
         ("Message", {"fields": ("source", "voice_file", "tts_text", "language", "voice_gender",
                                 "speaking_rate", "accent")}),
@@ -191,7 +192,7 @@ class CampaignAdmin(CampaignTrackingMixin, admin.ModelAdmin):
     autocomplete_fields = ("callee_list",)
     actions = ["submit_to_laaffic", "cancel_on_laaffic", "call_again", "fetch_call_results"]
     inlines = [SubmissionInline]
-    readonly_fields = OUTCOME_FIELDS
+    readonly_fields = (*OUTCOME_FIELDS, *RECALL_FIELDS, *TRACKING_FIELDS)
     fieldsets = campaign_fieldsets(WINDOW_INPUTS)
 
     def get_queryset(self, request):
@@ -204,7 +205,9 @@ class CampaignAdmin(CampaignTrackingMixin, admin.ModelAdmin):
         # leaves out the sections the campaign does not use.
         unused = {"Hang-up SMS"} if obj.hang_up_sms != 1 else set()
         unused |= {"Transfer to agents"} if obj.to_agents != 1 else set()
-        return [(name, options) for name, options in campaign_fieldsets(["calling_windows_display"])
+        outcome = (*OUTCOME_FIELDS, *(RECALL_FIELDS if obj.parent_id else ()),
+                   *(TRACKING_FIELDS if obj.synced_at else ()))
+        return [(name, options) for name, options in campaign_fieldsets(["calling_windows_display"], outcome)
                 if name not in unused]
 
     def get_readonly_fields(self, request, obj=None):
