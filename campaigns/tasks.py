@@ -1,12 +1,12 @@
 """Celery tasks: load by id, call one service, own the retries."""
 from celery import shared_task
+from django.conf import settings
 
 from .models import Campaign
 from .services import campaigns as campaign_services
 from .services import imports, tracking
 
 MAX_SUBMIT_RETRIES = 8
-MAX_RETRY_DELAY = 30 * 60
 
 
 @shared_task(bind=True, acks_late=True, max_retries=MAX_SUBMIT_RETRIES)
@@ -17,7 +17,8 @@ def submit_campaign(self, campaign_id, user_id=None):
             campaign_services.campaign_give_up(campaign_id, result.message)
             return "failed"
         # Exponential backoff from the delay the service suggests for this kind of failure.
-        raise self.retry(countdown=min(result.retry_in * 2 ** self.request.retries, MAX_RETRY_DELAY))
+        raise self.retry(countdown=min(result.retry_in * 2 ** self.request.retries,
+                                       settings.LAAFFIC_RETRY_MAX_SECONDS))
     return result.status
 
 
@@ -41,3 +42,12 @@ def backfill_call_records():
 def backfill_campaign(campaign_id):
     campaign = Campaign.objects.filter(pk=campaign_id).first()
     return tracking.campaign_backfill(campaign) if campaign else 0
+
+
+@shared_task
+def resume_stalled_submissions():
+    """Send again the tasks of campaigns whose worker vanished (the claim keeps it to one POST)."""
+    stalled = campaign_services.stalled_campaign_ids()
+    for campaign_id in stalled:
+        submit_campaign.delay(campaign_id)
+    return len(stalled)

@@ -128,6 +128,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
     for _folder in ("processed", "control"):
         (_queue_dir / _folder).mkdir(parents=True, exist_ok=True)
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # A task a dead worker never acknowledged comes back after visibility_timeout seconds;
+    # it must exceed the longest retry countdown (LAAFFIC_RETRY_MAX_SECONDS).
+    CELERY_BROKER_TRANSPORT_OPTIONS = env.json("CELERY_BROKER_TRANSPORT_OPTIONS",
+                                               default={"visibility_timeout": 3600})
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -142,6 +147,7 @@ CELERY_BEAT_SCHEDULE = {
     "sync-campaigns": {"task": "campaigns.tasks.sync_campaigns",
                        "schedule": env.int("LAAFFIC_SYNC_SECONDS", default=30)},
     "backfill-call-records": {"task": "campaigns.tasks.backfill_call_records", "schedule": 600.0},
+    "resume-stalled-submissions": {"task": "campaigns.tasks.resume_stalled_submissions", "schedule": 300.0},
 }
 
 # Laaffic. Credentials have no default: without them the site works, and
@@ -158,6 +164,8 @@ LAAFFIC_WEBHOOK_TOKEN = env("LAAFFIC_WEBHOOK_TOKEN", default="")
 # How long a campaign left unknown must be missing from Laaffic's task list before
 # it is declared never received (and safe to submit again).
 LAAFFIC_UNKNOWN_GRACE_MINUTES = env.int("LAAFFIC_UNKNOWN_GRACE_MINUTES", default=10)
+# The longest wait between two attempts at a temporary failure (the wait doubles each time).
+LAAFFIC_RETRY_MAX_SECONDS = env.float("LAAFFIC_RETRY_MAX_SECONDS", default=1800.0)
 
 
 # Largest CSV file staff may upload as a callee or do-not-call list.

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .. import rules
@@ -311,6 +312,20 @@ def _settle_stale(campaign, pending) -> SubmitResult:
         "The worker stopped while the request was on its way, so the task may or may not exist. "
         f"It will not be resent automatically: look for {campaign.task_name!r} in the Laaffic console.",
     )
+
+
+def stalled_campaign_ids() -> list[int]:
+    """Campaigns queued or being sent long after any worker should have finished with them.
+
+    A worker killed mid-task loses it on the filesystem broker, and Redis returns it only
+    after its visibility timeout; sending their task again is safe (see campaign_submit).
+    """
+    now = timezone.now()
+    queued_before = now - timedelta(seconds=settings.LAAFFIC_RETRY_MAX_SECONDS) - STALE_AFTER
+    sending_before = now - timedelta(seconds=settings.LAAFFIC_TIMEOUT) - STALE_AFTER
+    return list(Campaign.objects.filter(
+        Q(status=Status.QUEUED, updated_at__lt=queued_before)
+        | Q(status=Status.SUBMITTING, updated_at__lt=sending_before)).values_list("pk", flat=True))
 
 
 def campaign_give_up(campaign_id, reason: str) -> None:

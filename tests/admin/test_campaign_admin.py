@@ -3,6 +3,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
+from campaigns.admin import CampaignAdmin
 from campaigns.models import Campaign
 from tests.conftest import DOC_SECRET
 from tests.factories import CalleeFactory, CalleeListFactory, CampaignFactory, SmsTemplateFactory
@@ -180,3 +181,14 @@ def test_editing_shows_stored_windows_in_the_staff_zone(editor):
     campaign = CampaignFactory(calling_windows=[{"start": "17:00", "end": "02:00"}])
     page = editor.get(reverse("admin:campaigns_campaign_change", args=[campaign.pk])).content.decode()
     assert 'name="window_1_start" value="09:00"' in page and 'name="window_1_end" value="18:00"' in page
+
+
+def test_the_changelist_counts_each_campaigns_callees_and_sorts_by_them(admin_client):
+    for size in (3, 0, 1):
+        CampaignFactory(task_name=f"Size {size}", callees=size)
+    column = list(CampaignAdmin.list_display).index("callee_count") + 1
+    for order, expected in ((f"{column}", [0, 1, 3]), (f"-{column}", [3, 1, 0])):
+        response = admin_client.get(CHANGELIST, {"o": order})
+        results = response.context["cl"].result_list
+        assert [c.callee_count for c in results] == expected
+        assert [c.task_name for c in results] == [f"Size {n}" for n in expected]

@@ -43,3 +43,29 @@ def test_a_task_that_runs_out_of_retries_leaves_the_campaign_failed_saying_why(s
     assert campaign.status_detail.startswith("Gave up after several attempts.")
     assert "group calls" in campaign.status_detail
     assert len(group_calls(simulator)) == MAX_SUBMIT_RETRIES + 1
+
+
+def test_campaigns_whose_worker_vanished_are_sent_again_once(simulator, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from campaigns.models import Submission
+    from campaigns.tasks import resume_stalled_submissions
+
+    settings.LAAFFIC_TIMEOUT = 1
+    queued = CampaignFactory()
+    campaign_queue(queued)
+    lost_while_sending = CampaignFactory(status=Campaign.Status.SUBMITTING)
+    Submission.objects.create(campaign=lost_while_sending, started_at=timezone.now() - timedelta(hours=2))
+    fresh = CampaignFactory()
+    campaign_queue(fresh)
+    long_ago = timezone.now() - timedelta(hours=2)
+    Campaign.objects.filter(pk__in=[queued.pk, lost_while_sending.pk]).update(updated_at=long_ago)
+    assert resume_stalled_submissions.delay().get() == 2
+    assert Campaign.objects.get(pk=queued.pk).status == Campaign.Status.SUBMITTED
+    # Its worker died before the POST (the attempt has no body): safe to send, and sent.
+    assert Campaign.objects.get(pk=lost_while_sending.pk).status == Campaign.Status.SUBMITTED
+    assert Campaign.objects.get(pk=fresh.pk).status == Campaign.Status.QUEUED
+    assert sorted(r["body"]["taskName"] for r in group_calls(simulator)) == sorted(
+        [queued.task_name, lost_while_sending.task_name])
