@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from .. import rules
@@ -151,6 +151,12 @@ def _store(target: Target, accepted, update_existing: bool, user) -> int:
         fixed = {"added_by_id": user.pk if user else None, "added_at": timezone.now()}
     updates = columns[1:] if update_existing else ()
     if connection.vendor == "postgresql":
+        if target.callee_list and not target.callee_list.callees.exists():
+            try:
+                with transaction.atomic():  # a savepoint: another import may have filled the list meanwhile
+                    return _copy_into(model, columns, fixed, accepted)
+            except IntegrityError:
+                accepted.seek(0)
         return _store_with_copy(model, columns, fixed, conflict, updates, accepted)
     return _store_in_batches(model._meta.db_table, columns, fixed, conflict, updates, csv.reader(accepted))
 
@@ -173,6 +179,16 @@ def _store_in_batches(table, columns, fixed, conflict, updates, rows) -> int:
             cursor.executemany(sql, batch)
             written += cursor.rowcount
     return written
+
+
+def _copy_into(model, columns, fixed, accepted) -> int:
+    """COPY straight into an empty list's table: nothing can conflict, nothing to merge."""
+    constant = tuple(fixed.values())
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {model._meta.db_table} ({', '.join((*fixed, *columns))}) FROM STDIN") as copy:
+            for row in csv.reader(accepted):
+                copy.write_row((*constant, *row))
+        return cursor.rowcount
 
 
 def _store_with_copy(model, columns, fixed, conflict, updates, accepted) -> int:

@@ -134,3 +134,9 @@ def test_an_upload_over_the_size_limit_is_refused(settings):
     settings.CALLEE_IMPORT_MAX_MB = 0
     with pytest.raises(imports.UploadTooLarge, match="the limit is 0 MB"):
         imports.import_job_create(SimpleUploadedFile("big.csv", FILE), imports.Target(CalleeList(name="x")))
+
+
+def test_texts_with_quotes_commas_and_newlines_are_stored_exactly():
+    callee_list = CalleeListFactory()
+    run(b'phone,text1,text2\n8613800000001,"Line one\nline two","say ""hi"", ok"\n', callee_list)
+    assert stored(callee_list) == [("8613800000001", "Line one\nline two", 'say "hi", ok')]
