@@ -1,12 +1,26 @@
 """A new marketing user's first campaign, in a real browser."""
+import csv
 import re
+from pathlib import Path
 
 from django.contrib.auth.models import Permission, User
 from playwright.sync_api import expect
 
-from tests.factories import CalleeFactory, CalleeListFactory, CampaignFactory
+from tests.factories import CampaignFactory
 
 SUBMIT_ACTION = "Submit to Laaffic (starts calling, costs money)"
+# A CRM export with the usual damage: a number twice, letters in one, Excel's scientific notation in another.
+CUSTOMERS_CSV = """Phone;text1
+8613800000001;Ana
+8613800000002;Ben
+8613800000002;Ben again
+86138ABC00003;Chen
+8.61380E+12;Dana
+8613800000004;Eve
+"""
+LETTERS = "'86138ABC00003' contains letters; a phone number has only digits."
+SCIENTIFIC = ("'8.61380E+12' is in scientific notation, so the spreadsheet has lost digits. "
+              "Format the column as text and export the file again.")
 
 
 def marketing_user(username, *, can_submit):
@@ -32,12 +46,49 @@ def choose_in_autocomplete(page, field, text):
     page.get_by_role("option", name=text).click()
 
 
-def test_a_new_marketing_user_creates_and_submits_a_campaign(page, simulator, save_screenshot):
-    user = marketing_user("maria", can_submit=True)
-    customers = CalleeListFactory(name="Spring customers")
-    for name in ("Ana", "Ben", "Chen"):
-        CalleeFactory(callee_list=customers, text1=name)
-    log_in(page, user)
+def test_a_new_marketing_user_imports_callees_and_submits_a_campaign(page, simulator, save_screenshot, settings,
+                                                                    tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    export = tmp_path / "spring customers.csv"
+    export.write_text(CUSTOMERS_CSV, encoding="utf-8")
+    log_in(page, marketing_user("maria", can_submit=True))
+
+    page.goto("/admin/campaigns/calleelist/add/")
+    page.get_by_label("Name").fill("Spring customers")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.get_by_text("was added successfully")).to_be_visible()
+    page.get_by_role("link", name="Import CSV").click()
+    page.get_by_label("File").set_input_files(export)
+    page.get_by_role("button", name="Upload and preview").click()
+
+    # Nothing is stored yet: the preview says how the file was read and what is wrong with it.
+    expect(page.get_by_label("Delimiter")).to_have_value(";")
+    expect(page.get_by_label("Phone number column")).to_have_value("0")
+    expect(page.get_by_label("text1 comes from")).to_have_value("1")
+    expect(page.locator("#to-import")).to_have_text("3")
+    expect(page.locator("#duplicates")).to_have_text("1 (the first of each is kept)")
+    expect(page.locator("#rejected")).to_have_text("2")
+    rejected = page.locator("#rejected-rows tbody tr")
+    expect(rejected.nth(0).locator("td")).to_have_text(["5", "86138ABC00003", LETTERS])
+    expect(rejected.nth(1).locator("td")).to_have_text(["6", "8.61380E+12", SCIENTIFIC])
+    save_screenshot("journey-import-preview")
+    page.get_by_role("button", name="Import 3 rows").click()
+
+    expect(page.locator("#summary")).to_have_text("3 imported, 1 duplicates in the file, 2 rejected.")
+    save_screenshot("journey-import-summary")
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name="Download the rows not imported (CSV)").click()
+    download = downloading.value
+    assert download.suggested_filename == "spring customers-not-imported.csv"
+    lines = Path(download.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert list(csv.reader(lines)) == [
+        ["line", "Phone", "text1", "reason"],
+        ["4", "8613800000002", "Duplicate of line 3; the first one is kept."],
+        ["5", "86138ABC00003", "Chen", LETTERS],
+        ["6", "8.61380E+12", "Dana", SCIENTIFIC],
+    ]
+    page.get_by_role("link", name="Back to the list").click()
+    expect(page.locator("#result_list tbody tr")).to_have_count(3)
 
     page.goto("/admin/campaigns/smstemplate/add/")
     page.get_by_label("Name").fill("Spring thanks")
@@ -80,6 +131,9 @@ def test_a_new_marketing_user_creates_and_submits_a_campaign(page, simulator, sa
     expect(page.locator(".field-status .readonly")).to_have_text("Submitted")
     expect(page.locator(".field-key_id .readonly")).to_have_text(str(key_id))
     save_screenshot("journey-campaign")
+    sent = next(r["body"] for r in simulator.requests if r["path"] == "voice/group/call/send")
+    assert [(c["calleeNumber"], c["text1"]) for c in sent["numberInfoList"]] == [
+        ("8613800000001", "Ana"), ("8613800000002", "Ben"), ("8613800000004", "Eve")]
 
 
 def test_staff_without_the_submit_permission_are_not_offered_the_action(page):
