@@ -39,7 +39,7 @@ def campaign_results(campaign: Campaign) -> Results:
         answer_rate=100 * by_outcome.get(Outcome.ANSWERED, 0) / total if total else None,
         average_talk_seconds=summary["talk"],
         total_cost=summary["cost"],
-        currencies=sorted(set(records.exclude(currency="").values_list("currency", flat=True).distinct())),
+        currencies=sorted(records.exclude(currency="").order_by().values_list("currency", flat=True).distinct()),
     )
 
 
