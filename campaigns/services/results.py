@@ -24,12 +24,13 @@ class Results:
 
 def campaign_results(campaign: Campaign) -> Results:
     """Outcome breakdown, key presses, answer rate, talk time and cost, in three queries."""
-    records = CallRecord.objects.filter(campaign=campaign)
-    by_outcome = dict(records.values_list("outcome").annotate(n=Count("id")).order_by())
+    records = CallRecord.objects.filter(campaign=campaign).order_by()
+    # One pass over the campaign's calls for the counts, talk time and cost.
     summary = records.aggregate(
+        **{value: Count("id", filter=Q(outcome=value)) for value in Outcome.values},
         talk=Avg("call_duration", filter=Q(outcome=Outcome.ANSWERED)), cost=Sum("cost"))
-    keys = dict(records.exclude(feedback_value="").values_list("feedback_value").annotate(n=Count("id"))
-                .order_by())
+    by_outcome = {value: summary[value] for value in Outcome.values}
+    keys = dict(records.exclude(feedback_value="").values_list("feedback_value").annotate(n=Count("id")))
     total = sum(by_outcome.values())
     ordered_keys = [str(k) for k in range(10)] + sorted(k for k in keys if k not in {str(d) for d in range(10)})
     return Results(
@@ -39,7 +40,7 @@ def campaign_results(campaign: Campaign) -> Results:
         answer_rate=100 * by_outcome.get(Outcome.ANSWERED, 0) / total if total else None,
         average_talk_seconds=summary["talk"],
         total_cost=summary["cost"],
-        currencies=sorted(records.exclude(currency="").order_by().values_list("currency", flat=True).distinct()),
+        currencies=sorted(records.exclude(currency="").values_list("currency", flat=True).distinct()),
     )
 
 

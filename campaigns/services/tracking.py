@@ -159,13 +159,16 @@ def _outcome_fields():
 # Call records
 
 
-def call_records_ingest(found: list[laaffic_records.CallRecord]) -> int:
-    """Store call records, once per voice id (a record seen again is updated). Returns how many."""
+def call_records_ingest(found: list[laaffic_records.CallRecord], *, callees: dict | None = None) -> int:
+    """Store call records, once per voice id (a record seen again is updated). Returns how many.
+
+    `callees`, (list id, number) -> callee id, saves a query per batch when the caller has it.
+    """
     if not found:
         return 0
     campaigns = _campaigns_for(found)
-    numbers = {(c.callee_list_id, r.callee) for r in found if (c := campaigns.get(r.voice_id))}
-    callees = _callee_ids(numbers)
+    if callees is None:
+        callees = _callee_ids({(c.callee_list_id, r.callee) for r in found if (c := campaigns.get(r.voice_id))})
     rows = []
     for record in found:
         campaign = campaigns.get(record.voice_id)
@@ -237,12 +240,16 @@ def campaign_backfill(campaign: Campaign, *, client: LaafficClient | None = None
     client = client or laaffic_client()
     start = _submission_time(campaign) - timedelta(minutes=5)
     stored = 0
+    # The campaign's callees once, not a query per page; pages with other campaigns' records look up.
+    callees = {(campaign.callee_list_id, number): pk for number, pk in
+               Callee.objects.filter(callee_list_id=campaign.callee_list_id).values_list("number", "id")}
     for window_start, window_end in record_windows(start, timezone.now(), timezone.now()):
         page_number, pages = 1, 1
         while page_number <= pages:
             page = client.query_records(window_start, window_end, page=page_number, size=RECORD_PAGE)
             with transaction.atomic():
-                stored += call_records_ingest(page.records)
+                own = campaign.task_id is not None and all(r.task_id == campaign.task_id for r in page.records)
+                stored += call_records_ingest(page.records, callees=callees if own else None)
             pages = page.pages or 0
             page_number += 1
             if progress:
