@@ -10,6 +10,7 @@ site runs as configured; --conn-max-age adds `?conn_max_age=S` to its DATABASE_U
 (a) Push: the simulator's own push body for each of N calls, one report per POST to
     `/laaffic/voice-report/<token>/` on gunicorn (2 workers) at concurrency 8.
     Baseline: the same POSTs with a wrong token (404 before any parsing or query).
+    Also the workers' CPU per request, a figure that holds on a shared machine.
 (b) Backfill: `campaign_backfill` of a finished simulator task of N calls, through
     `voice/recordGroupQuery` pages of 100. Baseline: fetching and reading the same
     pages without storing them.
@@ -71,7 +72,7 @@ def post_all(port: int, path_for, bodies: list[bytes]) -> tuple[float, dict[int,
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
         for i in indexes:
             if time.monotonic() > deadline:
-                seen[-1] = seen.get(-1, 0) + len(indexes) - (i - indexes.start)
+                seen[-1] = seen.get(-1, 0) + len(indexes) - indexes.index(i)
                 break
             conn.request("POST", path_for(i), body=bodies[i], headers={"Content-Type": "application/json"})
             response = conn.getresponse()
@@ -111,6 +112,17 @@ def start_gunicorn(env: dict, port: int, log: Path) -> subprocess.Popen:
             time.sleep(0.2)
     process.terminate()
     raise RuntimeError(f"gunicorn did not answer within {SERVER_START} s:\n{log.read_text()[-2000:]}")
+
+
+def cpu_seconds(gunicorn: subprocess.Popen) -> float:
+    """CPU seconds used so far by gunicorn's workers (Linux /proc); other load on the machine barely moves it."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{gunicorn.pid}/task/{gunicorn.pid}/children").read_text().split()
+    total = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
 
 
 def stop(process: subprocess.Popen | None) -> None:
@@ -198,15 +210,21 @@ def main():
         port = free_port()
         gunicorn = start_gunicorn(env, port, log)
         post_all(port, lambda i: "/laaffic/voice-report/wrong-token/", bodies[:500])  # warm both workers
+        cpu_before = cpu_seconds(gunicorn)
         base_seconds, base_statuses = post_all(port, lambda i: "/laaffic/voice-report/wrong-token/", bodies)
+        cpu_between = cpu_seconds(gunicorn)
         push_seconds, push_statuses = post_all(port, lambda i: f"/laaffic/voice-report/{token}/", bodies)
+        cpu_after = cpu_seconds(gunicorn)
         stored = CallRecord.objects.filter(campaign=pushed, callee__isnull=False).count()
         print(f"\n(a) push, one report per POST, gunicorn {WORKERS} workers, concurrency {CONCURRENCY}")
         base_rate, push_rate = answered(base_statuses) / base_seconds, answered(push_statuses) / push_seconds
-        print(f"  baseline (same POSTs, wrong token: 404): {rate(answered(base_statuses), base_seconds)}  "
-              f"{base_statuses}")
-        print(f"  push (parse + store):                    {rate(answered(push_statuses), push_seconds)}  "
-              f"{push_statuses}, {base_rate / push_rate:.1f}x baseline time per report")
+        base_cpu = (cpu_between - cpu_before) / answered(base_statuses) * 1000
+        push_cpu = (cpu_after - cpu_between) / answered(push_statuses) * 1000
+        print(f"  baseline (same POSTs, wrong token: 404): {rate(answered(base_statuses), base_seconds)}, "
+              f"workers' CPU {base_cpu:.2f} ms per request  {base_statuses}")
+        print(f"  push (parse + store):                    {rate(answered(push_statuses), push_seconds)}, "
+              f"workers' CPU {push_cpu:.2f} ms per report  {push_statuses}")
+        print(f"  push / baseline: {base_rate / push_rate:.1f}x the time, {push_cpu / base_cpu:.1f}x the workers' CPU")
         print(f"  stored and linked to campaign and callee: {stored:,}; target >= 300 reports/s: "
               f"{'met' if push_rate >= 300 and stored == size else 'MISSED'}")
         stop(gunicorn)
