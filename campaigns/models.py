@@ -22,7 +22,9 @@ class CalleeList(models.Model):
 
 
 class Callee(models.Model):
-    callee_list = models.ForeignKey(CalleeList, on_delete=models.CASCADE, related_name="callees")
+    # Indexed by callee_once_per_list (list, number); a second index on the list alone only tempts
+    # PostgreSQL into scanning a whole list for one number when its statistics are stale.
+    callee_list = models.ForeignKey(CalleeList, on_delete=models.CASCADE, related_name="callees", db_index=False)
     number = models.CharField(
         "phone number", max_length=15,
         help_text="Digits only, country code first, 7 to 15 digits (e.g. 8613000000001).",
@@ -402,6 +404,7 @@ class ImportJob(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = "import"
 
     def __str__(self):
         return f"{self.original_name} -> {self.callee_list or 'do-not-call list'}"
@@ -423,11 +426,12 @@ class CallRecord(models.Model):
         VOICEMAIL = "voicemail", "Voicemail"
         FAILED = "failed", "Failed"
 
-    voice_id = models.CharField(max_length=64, unique=True)
+    # Indexes cost every stored report: only those the pages and the upsert read (see Meta).
+    voice_id = models.CharField(max_length=64)
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, null=True, blank=True,
-                                 related_name="call_records")
+                                 related_name="call_records", db_index=False)
     callee = models.ForeignKey(Callee, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    callee_number = models.CharField(max_length=20, db_index=True)
+    callee_number = models.CharField(max_length=20)
     display_number = models.CharField("caller ID shown", max_length=20, blank=True)
     task_id = models.BigIntegerField(null=True, blank=True)
     call_time = models.DateTimeField(null=True, blank=True)
@@ -448,7 +452,9 @@ class CallRecord(models.Model):
 
     class Meta:
         ordering = ["call_time", "id"]
-        indexes = [models.Index(fields=["campaign", "outcome"])]
+        constraints = [models.UniqueConstraint(fields=["voice_id"], name="call_record_voice_id")]
+        indexes = [models.Index(fields=["campaign", "outcome"]),
+                   models.Index(fields=["campaign", "call_time", "id"], name="call_record_campaign_time")]
 
     def __str__(self):
         return f"{self.callee_number} ({self.get_outcome_display()})"

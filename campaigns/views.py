@@ -4,7 +4,7 @@ import json
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -27,8 +27,7 @@ def voice_report(request, token):
     except (ValueError, TypeError) as error:
         return JsonResponse({"error": f"Not a voice report: {error}"}, status=400)
     try:
-        with transaction.atomic():
-            stored = call_records_ingest(found)
+        stored = call_records_ingest(found)
     except DatabaseError:
         log.exception("voice report not stored")
         return JsonResponse({"error": "Temporarily unable to store reports; send them again."}, status=503)

@@ -81,6 +81,11 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'd
 # Keep connections between requests: opening one cost 7 ms per status push (bench/results_100k.py).
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Django turns psycopg's prepared statements off; only the server-side binding cursor that
+    # stores call records uses them (every other query binds client-side): a backfill page then
+    # costs PostgreSQL one plan instead of a hundred (campaigns/services/tracking.py).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Wait for a lock instead of failing when a worker and the site write at once;
     # tests use a file too, so that threads share it the same way.

@@ -4,9 +4,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -159,44 +160,52 @@ def _outcome_fields():
 # Call records
 
 
-def call_records_ingest(found: list[laaffic_records.CallRecord], *, callees: dict | None = None) -> int:
+def call_records_ingest(found: list[laaffic_records.CallRecord]) -> int:
     """Store call records, once per voice id (a record seen again is updated). Returns how many.
 
-    `callees`, (list id, number) -> callee id, saves a query per batch when the caller has it.
+    Plain SQL, prepared on PostgreSQL: a pushed report costs one query for its campaign and one
+    INSERT … ON CONFLICT that looks up the callee (issue 5 asks for >= 300 reports/s; the ORM's
+    query building and a query per step kept it under 240).
     """
     if not found:
         return 0
-    campaigns = _campaigns_for(found)
-    if callees is None:
-        callees = _callee_ids({(c.callee_list_id, r.callee) for r in found if (c := campaigns.get(r.voice_id))})
-    rows = []
-    for record in found:
-        campaign = campaigns.get(record.voice_id)
-        rows.append(CallRecord(
-            voice_id=record.voice_id, campaign=campaign, callee_number=record.callee or "",
-            callee_id=callees.get((campaign.callee_list_id, record.callee)) if campaign else None,
-            display_number=record.display_number or "", task_id=record.task_id, call_time=record.call_time,
-            ringing_time=record.ringing_time, answer_time=record.answer_time, hangup_time=record.hangup_time,
-            call_duration=record.call_duration, charged_duration=record.charged_duration,
-            ring_duration=record.ring_duration, termination_code=record.termination_code or "",
-            termination_reason=(record.termination_reason or "")[:200], call_status=record.call_status,
-            outcome=laaffic_records.outcome(record), feedback_value=record.feedback_value or "",
-            cost=record.cost, currency=record.currency or "",
-        ))
-    # Several reports of one call in a batch: the last one wins.
-    unique = list({row.voice_id: row for row in rows}.values())
-    CallRecord.objects.bulk_create(unique, update_conflicts=True, unique_fields=["voice_id"],
-                                   update_fields=RECORD_UPDATE_FIELDS)
-    return len(unique)
+    database = connections[DEFAULT_DB_ALIAS]
+    with _prepared_cursor(database) as cursor:
+        campaigns = _campaigns_for(found, cursor)
+        # Several reports of one call in a batch: the last one wins.
+        unique = {record.voice_id: record for record in found}
+        now = timezone.now()
+        rows = [_record_row(record, campaigns.get(voice_id), now, database) for voice_id, record in unique.items()]
+        if len(rows) == 1:
+            cursor.execute(_upsert_sql(), rows[0])
+        else:  # one statement for every row, sent in one go (a pipeline on PostgreSQL), in one transaction
+            with transaction.atomic():
+                cursor.executemany(_upsert_sql(), rows)
+    return len(rows)
 
 
-RECORD_UPDATE_FIELDS = [f.name for f in CallRecord._meta.concrete_fields if f.name not in ("id", "voice_id")]
+def _prepared_cursor(database):
+    """On PostgreSQL a server-side binding cursor: a statement is prepared once per connection.
+
+    Django's default client-side binding sends every row as a new statement text that PostgreSQL
+    parses and plans again: 3.4x the time of a backfill page.
+    """
+    if database.vendor != "postgresql":
+        return database.cursor()
+    import psycopg
+
+    database.ensure_connection()
+    wrap = database.make_debug_cursor if database.queries_logged else database.make_cursor
+    return wrap(psycopg.Cursor(database.connection))
 
 
-def _campaigns_for(found) -> dict[str, Campaign]:
-    """voice id -> campaign: by task id, else by callee number within the campaign's calling period."""
-    by_task = {c.task_id: c for c in Campaign.objects.filter(
-        task_id__in={r.task_id for r in found if r.task_id}).only("id", "task_id", "callee_list_id")}
+def _campaigns_for(found, cursor) -> dict[str, tuple[int, int]]:
+    """voice id -> (campaign id, callee list id): by task id, else by callee number within the calling period."""
+    task_ids = sorted({r.task_id for r in found if r.task_id})
+    by_task = {}
+    if task_ids:
+        cursor.execute(_campaigns_sql(len(task_ids)), task_ids)
+        by_task = {task_id: (pk, list_id) for task_id, pk, list_id in cursor.fetchall()}
     linked = {}
     for record in found:
         campaign = by_task.get(record.task_id)
@@ -207,21 +216,51 @@ def _campaigns_for(found) -> dict[str, Campaign]:
     return linked
 
 
-def _campaign_by_number(record) -> Campaign | None:
+@lru_cache(maxsize=8)
+def _campaigns_sql(count: int) -> str:
+    quote = connection.ops.quote_name
+    return (f"SELECT task_id, id, callee_list_id FROM {quote(Campaign._meta.db_table)} "
+            f"WHERE task_id IN ({', '.join(['%s'] * count)})")
+
+
+# Every CallRecord column but the primary key and the callee, which the statement looks up.
+_UPSERT_FIELDS = [f for f in CallRecord._meta.concrete_fields if f.name not in ("id", "callee")]
+# Only times and amounts need the database's own form; the drivers take the rest as they are.
+_ADAPTED = {f.name for f in _UPSERT_FIELDS if f.get_internal_type() in ("DateTimeField", "DecimalField")}
+
+
+def _record_row(record: laaffic_records.CallRecord, campaign: tuple[int, int] | None, now, database) -> list:
+    campaign_id, list_id = campaign or (None, None)
+    values = {
+        "voice_id": record.voice_id, "campaign": campaign_id, "callee_number": record.callee or "",
+        "display_number": record.display_number or "", "task_id": record.task_id, "call_time": record.call_time,
+        "ringing_time": record.ringing_time, "answer_time": record.answer_time, "hangup_time": record.hangup_time,
+        "call_duration": record.call_duration, "charged_duration": record.charged_duration,
+        "ring_duration": record.ring_duration, "termination_code": record.termination_code or "",
+        "termination_reason": (record.termination_reason or "")[:200], "call_status": record.call_status,
+        "outcome": laaffic_records.outcome(record), "feedback_value": record.feedback_value or "",
+        "cost": record.cost, "currency": record.currency or "", "updated_at": now,
+    }
+    return [field.get_db_prep_save(values[field.name], database) if field.name in _ADAPTED else values[field.name]
+            for field in _UPSERT_FIELDS] + [list_id, record.callee]
+
+
+@lru_cache(maxsize=1)
+def _upsert_sql() -> str:
+    quote = connection.ops.quote_name
+    columns = [quote(field.column) for field in _UPSERT_FIELDS] + [quote("callee_id")]
+    callee = f"(SELECT id FROM {quote(Callee._meta.db_table)} WHERE callee_list_id = %s AND number = %s)"
+    updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in columns if column != quote("voice_id"))
+    return (f"INSERT INTO {quote(CallRecord._meta.db_table)} ({', '.join(columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(_UPSERT_FIELDS))}, {callee}) "
+            f"ON CONFLICT ({quote('voice_id')}) DO UPDATE SET {updates}")
+
+
+def _campaign_by_number(record) -> tuple[int, int] | None:
     when = record.call_time or record.hangup_time or timezone.now()
     return (Campaign.objects.filter(status=Status.SUBMITTED, submitted_at__lte=when,
                                     callee_list__callees__number=record.callee)
-            .only("id", "task_id", "callee_list_id").order_by("-submitted_at").first())
-
-
-def _callee_ids(pairs) -> dict[tuple[int, str], int]:
-    if not pairs:
-        return {}
-    lists = {list_id for list_id, _ in pairs}
-    numbers = {number for _, number in pairs}
-    rows = Callee.objects.filter(callee_list_id__in=lists, number__in=numbers).values_list(
-        "callee_list_id", "number", "id")
-    return {(list_id, number): pk for list_id, number, pk in rows}
+            .order_by("-submitted_at").values_list("id", "callee_list_id").first())
 
 
 def record_windows(start: datetime, end: datetime, now: datetime) -> list[tuple[datetime, datetime]]:
@@ -240,16 +279,11 @@ def campaign_backfill(campaign: Campaign, *, client: LaafficClient | None = None
     client = client or laaffic_client()
     start = _submission_time(campaign) - timedelta(minutes=5)
     stored = 0
-    # The campaign's callees once, not a query per page; pages with other campaigns' records look up.
-    callees = {(campaign.callee_list_id, number): pk for number, pk in
-               Callee.objects.filter(callee_list_id=campaign.callee_list_id).values_list("number", "id")}
     for window_start, window_end in record_windows(start, timezone.now(), timezone.now()):
         page_number, pages = 1, 1
         while page_number <= pages:
             page = client.query_records(window_start, window_end, page=page_number, size=RECORD_PAGE)
-            with transaction.atomic():
-                own = campaign.task_id is not None and all(r.task_id == campaign.task_id for r in page.records)
-                stored += call_records_ingest(page.records, callees=callees if own else None)
+            stored += call_records_ingest(page.records)
             pages = page.pages or 0
             page_number += 1
             if progress:

@@ -209,6 +209,38 @@ def test_a_report_without_task_id_is_linked_by_number_within_the_calling_period(
     assert CallRecord.objects.get(voice_id="old").campaign is None
 
 
+def test_a_report_seen_again_with_its_task_id_is_relinked_and_the_last_of_a_batch_wins(push):
+    campaign = submitted_record_campaign()
+    old = int((timezone.now() - timedelta(days=3)).timestamp() * 1000)
+    push(report(callTime=old, cost="0.5"))
+    assert (CallRecord.objects.get().campaign, CallRecord.objects.get().callee) == (None, None)
+    assert push([report(taskId=campaign.task_id, callTime=old, cost="0.25", currency="EUR"),
+                 report(taskId=campaign.task_id, callTime=old, cost="0.0123", currency="USD", callStatus=10)]
+                ).json() == {"received": 1}
+    record = CallRecord.objects.get()
+    assert (record.campaign, record.callee.number, record.task_id) == (campaign, "8613800000001", 555)
+    assert (record.cost, record.currency, record.outcome) == (Decimal("0.0123"), "USD", "busy")
+
+
+def test_a_report_for_a_number_not_in_the_list_keeps_its_campaign_without_a_callee(push):
+    campaign = submitted_record_campaign()
+    push(report(taskId=campaign.task_id, callee="8613900000009"))
+    record = CallRecord.objects.get()
+    assert (record.campaign, record.callee, record.callee_number) == (campaign, None, "8613900000009")
+
+
+def test_a_push_the_database_cannot_store_is_a_503_to_send_again(push, monkeypatch):
+    from django.db import OperationalError
+    from campaigns.services import tracking
+
+    def unavailable(found, cursor):
+        raise OperationalError("the database is gone")
+
+    monkeypatch.setattr(tracking, "_campaigns_for", unavailable)
+    response = push(report())
+    assert response.status_code == 503 and "send them again" in response.json()["error"]
+
+
 def submitted_record_campaign():
     campaign = CampaignFactory(callees=0, status=Status.SUBMITTED, task_id=555,
                                submitted_at=timezone.now() - timedelta(hours=1))
