@@ -143,10 +143,16 @@ class ImportJobAdmin(admin.ModelAdmin):
         if request.method == "POST" and request.POST.get("confirm") and result is not None and not error:
             return self._confirm(request, job)
         fmt = None if error else imports.job_format(job)
+        # Only the columns the file feeds: ten empty text columns would hide the ones that matter.
+        mapped = imports.job_mapping(job).texts
+        shown = [i for i, target in enumerate(imports.job_target(job).targets) if target in mapped]
         context = {
             **self.admin_site.each_context(request), "title": f"Import {job.original_name}", "job": job,
             "form": form, "error": error, "result": result, "fmt": fmt, "opts": self.model._meta,
-            "targets": imports.job_target(job).targets, "into": job.callee_list or "the do-not-call list",
+            "targets": [imports.job_target(job).targets[i] for i in shown],
+            "preview_rows": [(line, number, [values[i] for i in shown])
+                             for line, number, values in (result.report.preview if result else [])],
+            "into": job.callee_list or "the do-not-call list",
         }
         return TemplateResponse(request, "admin/campaigns/import/preview.html", context)
 
@@ -159,7 +165,7 @@ class ImportJobAdmin(admin.ModelAdmin):
 
     def progress_view(self, request, job_id):
         job = self._job(request, job_id)
-        context = {**self.admin_site.each_context(request), "title": f"Importing {job.original_name}",
+        context = {**self.admin_site.each_context(request), "title": f"Import of {job.original_name}",
                    "job": job, "opts": self.model._meta, "back_url": _back_url(job)}
         return TemplateResponse(request, "admin/campaigns/import/progress.html", context)
 

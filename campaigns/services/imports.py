@@ -308,6 +308,7 @@ def _summary(job: ImportJob, result: ImportResult) -> str:
         parts.append(f"{result.updated:,} updated")
     if result.skipped_existing:
         parts.append(f"{result.skipped_existing:,} already in the list (skipped)")
-    parts.append(f"{result.report.duplicates:,} duplicates in the file")
+    duplicates = result.report.duplicates
+    parts.append(f"{duplicates:,} duplicate{'' if duplicates == 1 else 's'} in the file")
     parts.append(f"{result.report.rejected:,} rejected")
     return ", ".join(parts) + "."

@@ -36,7 +36,7 @@ def test_the_whole_import_walk(admin_client, media, django_capture_on_commit_cal
     assert preview.context["form"]["text1"].value() == "2" and preview.context["form"]["number"].value() == "0"
     report = preview.context["result"].report
     assert (report.accepted, report.existing, report.duplicates, report.rejected) == (1, 1, 1, 2)
-    assert "starts with 0" in page and "Import 1 rows" in page
+    assert "starts with 0" in page and "Import 1 row\"" in page
 
     form = {"encoding": "cp1252", "delimiter": ";", "has_header": "on", "default_region": "TW",
             "on_existing": "update", "number": "0", "text1": "2"}
@@ -44,6 +44,9 @@ def test_the_whole_import_walk(admin_client, media, django_capture_on_commit_cal
     report = preview.context["result"].report
     assert (report.accepted, report.rejected) == (2, 1)
     assert [row[1] for row in report.preview] == ["886912345678", "886912345679"]
+    # The preview shows the mapped text column only, not ten mostly empty ones.
+    assert preview.context["targets"] == ["text1"]
+    assert preview.context["preview_rows"] == [(2, "886912345678", ["=SUM(A1)"]), (3, "886912345679", ["Hi"])]
 
     with django_capture_on_commit_callbacks(execute=True):
         confirmed = admin_client.post(reverse("admin:campaigns_importjob_preview", args=[job.pk]),
@@ -52,7 +55,7 @@ def test_the_whole_import_walk(admin_client, media, django_capture_on_commit_cal
     job.refresh_from_db()
     assert job.status == "done" and (job.imported, job.updated, job.rejected, job.duplicates) == (1, 1, 1, 1)
     page = done.content.decode()
-    assert "1 imported, 1 updated, 1 duplicates in the file, 1 rejected." in page
+    assert "1 imported, 1 updated, 1 duplicate in the file, 1 rejected." in page
     assert list(callee_list.callees.order_by("number").values_list("number", "text1")) == [
         ("886912345678", "=SUM(A1)"), ("886912345679", "Hi")]
 

@@ -74,7 +74,7 @@ def test_a_new_marketing_user_imports_callees_and_submits_a_campaign(page, simul
     save_screenshot("journey-import-preview")
     page.get_by_role("button", name="Import 3 rows").click()
 
-    expect(page.locator("#summary")).to_have_text("3 imported, 1 duplicates in the file, 2 rejected.")
+    expect(page.locator("#summary")).to_have_text("3 imported, 1 duplicate in the file, 2 rejected.")
     save_screenshot("journey-import-summary")
     with page.expect_download() as downloading:
         page.get_by_role("link", name="Download the rows not imported (CSV)").click()

@@ -59,7 +59,7 @@ def test_an_import_and_a_submission_queued_in_the_admin_are_run_by_the_worker(
     wait_until(lambda: ImportJob.objects.filter(pk=job.pk, status="done").exists(), 20, "the import", worker)
     progress = client.get(confirmed.url).content.decode()
     assert "Step 3 of 3: Done" in progress
-    assert "3 imported, 1 duplicates in the file, 1 rejected." in progress
+    assert "3 imported, 1 duplicate in the file, 1 rejected." in progress
     assert list(callee_list.callees.values_list("number", "text1")) == [
         ("8613800000001", "Ann"), ("8613800000002", "Bob"), ("8613800000003", "Cy")]
 

@@ -88,7 +88,7 @@ def test_an_import_job_runs_once_and_keeps_the_rows_not_imported(tmp_path, setti
     assert imports.import_job_run(job.pk) is None
     job.refresh_from_db()
     assert (job.status, job.imported, job.duplicates, job.rejected, job.percent) == ("done", 2, 1, 1, 100)
-    assert job.message == "2 imported, 1 duplicates in the file, 1 rejected."
+    assert job.message == "2 imported, 1 duplicate in the file, 1 rejected."
     rows = job.rejected_file.read().decode("utf-8-sig").splitlines()
     assert rows == ["line,calleeNumber,text1,text2,reason",
                     "4,8613800000002,Duplicate of line 3; the first one is kept.",
