@@ -148,7 +148,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Periodic tasks are edited in the admin and kept in the database.
+# Periodic tasks are kept in the database; beat rewrites the entries below at every start,
+# so change their intervals here (LAAFFIC_SYNC_SECONDS), not in the admin.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The periodic jobs, in one place (beat copies them into its database table).
 CELERY_BEAT_SCHEDULE = {

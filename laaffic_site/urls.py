@@ -1,7 +1,8 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import path
+from django.contrib.admin.views.decorators import staff_member_required
+from django.urls import path, re_path
+from django.views.static import serve
 from django.views.generic import RedirectView
 
 from campaigns.views import voice_report
@@ -17,4 +18,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("laaffic/voice-report/<str:token>/", voice_report, name="laaffic_voice_report"),
-] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+]
+if settings.DEBUG:
+    # Uploaded lists hold phone numbers: in development they are served to staff only
+    # (the admin links voice files); in production nothing in MEDIA_ROOT is served.
+    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", staff_member_required(serve),
+                               {"document_root": settings.MEDIA_ROOT}))

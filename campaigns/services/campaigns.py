@@ -180,7 +180,7 @@ def campaign_submit(campaign_id, *, user_id=None, client: LaafficClient | None =
         _upload_voice_file(campaign, client)
     except LaafficError as error:
         attempt.delete()  # nothing was sent to the group-call endpoint
-        return _after_error(campaign, error, "Uploading the voice file failed: ")
+        return _after_error(campaign, error, "Uploading the voice file failed: ", task_sent=False)
     body = bodies.campaign_body(campaign)
     problems = bodies.check(body, exclude_campaign_id=campaign.pk)
     if problems:
@@ -234,12 +234,13 @@ def _record(attempt, exchange, outcome, code, message, key_id=""):
     attempt.save()
 
 
-def _after_error(campaign, error: LaafficError, prefix="") -> SubmitResult:
+def _after_error(campaign, error: LaafficError, prefix="", *, task_sent=True) -> SubmitResult:
+    """`task_sent` False: only a preliminary request (the voice file) failed, so no task can exist."""
     code = error.code or ""
     if code == "-35" and campaign.parent_id:
         return _finish(campaign, Status.FAILED, f"Laaffic found no numbers to call again in {campaign.parent}: "
                                                 "everyone it called was reached, or it called nobody.", code=code)
-    if error.timed_out:
+    if error.timed_out and task_sent:
         return _finish(
             campaign, Status.UNKNOWN,
             f"{prefix}Laaffic did not answer within {settings.LAAFFIC_TIMEOUT:g} seconds after the "
@@ -254,7 +255,7 @@ def _after_error(campaign, error: LaafficError, prefix="") -> SubmitResult:
             "attempt of ours that got no clear answer. It was not sent again: check the task in "
             "the Laaffic console.", code=code, provider_message=error.message,
         )
-    if error.retryable:
+    if error.retryable or error.timed_out:  # a time-out here left no task behind: safe to try again
         retry_in = 120.0 if code == "-37" else 15.0
         moved = Campaign.objects.filter(pk=campaign.pk, status=Status.SUBMITTING).update(
             status=Status.QUEUED, provider_code=code,

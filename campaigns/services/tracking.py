@@ -139,7 +139,8 @@ def campaign_recall_create(parent: Campaign, task_name: str, *, failed_only: boo
         label = parent.get_provider_status_display() or "not finished"
         raise InvalidCampaign([Problem("taskName", f"{parent} can be called again once it has finished or "
                                                     f"was cancelled; on Laaffic it is {label.lower()}.")])
-    skip = {"id", "task_name", "parent", "recall_failed_only", "created_by", *_outcome_fields()}
+    # A re-call starts now: the parent's start time has passed (and the re-call form asks for none).
+    skip = {"id", "task_name", "parent", "recall_failed_only", "created_by", "send_time", *_outcome_fields()}
     values = {f.attname: getattr(parent, f.attname) for f in Campaign._meta.concrete_fields if f.name not in skip}
     child = Campaign(**values, task_name=task_name, parent=parent, recall_failed_only=failed_only,
                      created_by=user)

@@ -201,6 +201,22 @@ def test_a_recorded_file_is_uploaded_once_and_its_id_kept(simulator, tmp_path, s
     assert all(c["body"]["voiceFileId"] == voice.provider_file_id for c in group_calls(simulator))
 
 
+def test_a_voice_file_upload_that_times_out_is_tried_again_not_left_unknown(simulator, tmp_path, settings):
+    settings.MEDIA_ROOT, settings.LAAFFIC_TIMEOUT = str(tmp_path), 0.3
+    from django.core.files.base import ContentFile
+
+    voice = VoiceFile(name="greeting.mp3")
+    voice.audio.save("greeting.mp3", ContentFile(b"ID3 fake audio"), save=True)
+    campaign = CampaignFactory(source=Campaign.Source.VOICE_FILE, voice_file=voice, tts_text="", language="")
+    simulator.fail_next(delay=1.0, path="voice/fileUpload")
+    result = queue_and_submit(campaign)
+    campaign.refresh_from_db()
+    assert (campaign.status, result.retry_in is not None) == (Status.QUEUED, True)
+    assert campaign.status_detail.startswith("Uploading the voice file failed: ")
+    assert group_calls(simulator) == [] and not campaign.submissions.exists()
+    assert campaign_submit(campaign.pk).status == Status.SUBMITTED and len(group_calls(simulator)) == 1
+
+
 def test_the_secret_never_reaches_the_database_or_the_logs(simulator, caplog):
     caplog.set_level("DEBUG")
     campaign = CampaignFactory()

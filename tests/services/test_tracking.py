@@ -133,6 +133,15 @@ def test_call_again_resends_only_the_numbers_not_reached_exactly_once(simulator)
     assert child.submissions.get().url.endswith("voice/group/call/resend")
 
 
+def test_call_again_of_a_campaign_scheduled_in_the_past_starts_now(simulator):
+    parent = submitted(callees=2)
+    simulator.finish(parent.task_name)
+    campaign_sync(parent)
+    Campaign.objects.filter(pk=parent.pk).update(send_time=timezone.now() - timedelta(days=1))
+    child = campaign_recall_create(Campaign.objects.get(pk=parent.pk), "Second try", failed_only=False)
+    assert child.pk and child.send_time is None
+
+
 def test_call_again_waits_for_the_campaign_to_finish(simulator):
     parent = submitted()
     campaign_sync(parent)
