@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from . import rules
+from .laaffic.records import MAX_LENGTHS as SIZE
 
 YES_NO = [(0, "No"), (1, "Yes")]
 
@@ -427,12 +428,12 @@ class CallRecord(models.Model):
         FAILED = "failed", "Failed"
 
     # Indexes cost every stored report: only those the pages and the upsert read (see Meta).
-    voice_id = models.CharField(max_length=64)
+    voice_id = models.CharField(max_length=SIZE["voice_id"])
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, null=True, blank=True,
                                  related_name="call_records", db_index=False)
     callee = models.ForeignKey(Callee, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    callee_number = models.CharField(max_length=20)
-    display_number = models.CharField("caller ID shown", max_length=20, blank=True)
+    callee_number = models.CharField(max_length=SIZE["callee"])
+    display_number = models.CharField("caller ID shown", max_length=SIZE["display_number"], blank=True)
     task_id = models.BigIntegerField(null=True, blank=True)
     call_time = models.DateTimeField(null=True, blank=True)
     ringing_time = models.DateTimeField(null=True, blank=True)
@@ -441,13 +442,13 @@ class CallRecord(models.Model):
     call_duration = models.PositiveIntegerField("talk time (s)", null=True, blank=True)
     charged_duration = models.PositiveIntegerField("billed time (s)", null=True, blank=True)
     ring_duration = models.PositiveIntegerField("ringing time (s)", null=True, blank=True)
-    termination_code = models.CharField(max_length=16, blank=True)
-    termination_reason = models.CharField(max_length=200, blank=True)
+    termination_code = models.CharField(max_length=SIZE["termination_code"], blank=True)
+    termination_reason = models.CharField(max_length=SIZE["termination_reason"], blank=True)
     call_status = models.SmallIntegerField(null=True, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    feedback_value = models.CharField("key pressed", max_length=4, blank=True)
+    feedback_value = models.CharField("key pressed", max_length=SIZE["feedback_value"], blank=True)
     cost = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
-    currency = models.CharField(max_length=8, blank=True)
+    currency = models.CharField(max_length=SIZE["currency"], blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -55,6 +55,14 @@ _INT_FIELDS = {
     "call_duration": "callDuration", "charged_duration": "chargedDuration",
     "ring_duration": "ringDuration", "call_status": "callStatus",
 }
+# The largest value of each field the site stores (its CallRecord columns take these sizes), so
+# that a report carrying more is refused by name (400) instead of failing in the database.
+MAX_LENGTHS = {"voice_id": 64, "callee": 20, "display_number": 20, "termination_code": 16,
+               "termination_reason": 200, "feedback_value": 4, "currency": 8}
+INT_RANGES = {"task_id": (0, 2**63 - 1), "source_task_id": (0, 2**63 - 1), "call_type": (-2**31, 2**31 - 1),
+              "call_status": (-2**15, 2**15 - 1), "call_duration": (0, 2**31 - 1),
+              "charged_duration": (0, 2**31 - 1), "ring_duration": (0, 2**31 - 1)}
+MAX_COST = Decimal("999999.999999")  # 12 digits, 6 after the point
 _TEXT_FIELDS = {
     "callee": "callee", "display_number": "displayNum",
     "termination_code": "terminationCode", "termination_reason": "terminationReason",
@@ -159,7 +167,25 @@ def parse_record(raw: dict, *, naive_tz: tzinfo | None = None) -> CallRecord:
     values["feedback_value"] = None if feedback in (None, NO_FEEDBACK) else feedback
     values["cost"] = _field(voice_id, "cost", raw, _decimal)
     values["currency"] = _text(raw.get("currency")) or DEFAULT_CURRENCY
+    # A reason is only shown, so a long one is cut; everything else too big is refused by name.
+    values["termination_reason"] = (values["termination_reason"] or "")[:MAX_LENGTHS["termination_reason"]] or None
+    _check_sizes(values)
     return CallRecord(**values)
+
+
+def _check_sizes(values: dict) -> None:
+    voice_id = values["voice_id"][:MAX_LENGTHS["voice_id"]]
+    keys = {**_INT_FIELDS, **_TEXT_FIELDS, "voice_id": "voiceId", "feedback_value": "feedbackValue",
+            "currency": "currency"}
+    for name, limit in MAX_LENGTHS.items():
+        if len(values[name] or "") > limit:
+            raise ValueError(f"Call record {voice_id}: {keys[name]} is longer than {limit} characters.")
+    for name, (low, high) in INT_RANGES.items():
+        if values[name] is not None and not low <= values[name] <= high:
+            raise ValueError(f"Call record {voice_id}: {keys[name]} {values[name]} is out of range "
+                             f"({low} to {high}).")
+    if values["cost"] is not None and abs(values["cost"]) > MAX_COST:
+        raise ValueError(f"Call record {voice_id}: cost {values['cost']} is out of range.")
 
 
 def parse_push(payload) -> list[CallRecord]:

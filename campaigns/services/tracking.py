@@ -238,7 +238,7 @@ def _record_row(record: laaffic_records.CallRecord, campaign: tuple[int, int] | 
         "ringing_time": record.ringing_time, "answer_time": record.answer_time, "hangup_time": record.hangup_time,
         "call_duration": record.call_duration, "charged_duration": record.charged_duration,
         "ring_duration": record.ring_duration, "termination_code": record.termination_code or "",
-        "termination_reason": (record.termination_reason or "")[:200], "call_status": record.call_status,
+        "termination_reason": record.termination_reason or "", "call_status": record.call_status,
         "outcome": laaffic_records.outcome(record), "feedback_value": record.feedback_value or "",
         "cost": record.cost, "currency": record.currency or "", "updated_at": now,
     }

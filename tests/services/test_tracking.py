@@ -198,6 +198,23 @@ def test_a_malformed_push_is_a_400_never_a_500(push, raw):
     assert not CallRecord.objects.exists()
 
 
+@pytest.mark.parametrize("fields, says", [
+    ({"feedbackValue": "12345"}, "feedbackValue is longer than 4 characters"),
+    ({"taskId": 10**20}, "taskId 100000000000000000000 is out of range"),
+    ({"callDuration": -5}, "callDuration -5 is out of range"),
+    ({"cost": "12345678"}, "cost 12345678 is out of range"),
+])
+def test_a_push_with_values_too_big_to_store_is_a_400_naming_the_field(push, fields, says):
+    response = push([report("ok"), report("v1", **fields)])
+    assert response.status_code == 400 and says in response.json()["error"]
+    assert not CallRecord.objects.exists()
+
+
+def test_a_long_termination_reason_is_cut_not_refused(push):
+    assert push(report(terminationReason="x" * 500)).status_code == 200
+    assert CallRecord.objects.get().termination_reason == "x" * 200
+
+
 def test_pushed_reports_are_stored_once_per_voice_id_and_later_data_wins(push):
     campaign = submitted_record_campaign()
     assert push(report(taskId=campaign.task_id)).json() == {"received": 1}
