@@ -754,7 +754,8 @@ class Simulator:
         }
 
     def _record(self, task: _Task, i: int) -> dict:
-        """A call as the record query shows it (voice-api-reference.md §7.3)."""
+        """A call as the record query shows it (voice-api-reference.md §7.3): no task id, no type,
+        no callStatus, so the site must link it by number."""
         call = self._call(task, i)
         return {
             **self._common_fields(task, i, call),
@@ -769,7 +770,7 @@ class Simulator:
         succeeded = call["status"] in (ANSWERED, VOICEMAIL)
         return {
             **self._common_fields(task, i, call),
-            "type": 1,
+            "taskId": task.key_id, "sourceTaskId": task.source_task_id, "type": 1,
             **{f"{name}Time": None if call[name] is None else round(call[name] * 1000) for name in CALL_TIMES},
             "ringDuration": call["ring"],
             "terminationCode": "0" if succeeded else call["sip"],
@@ -783,8 +784,7 @@ class Simulator:
     def _common_fields(task: _Task, i: int, call: dict) -> dict:
         """What the record query and the push say alike about a call."""
         return {
-            "voiceId": call["voice_id"], "taskId": task.key_id, "sourceTaskId": task.source_task_id,
-            "callee": task.numbers[i], "displayNum": task.display_number, "callDuration": call["talk"],
+            "voiceId": call["voice_id"], "callee": task.numbers[i], "displayNum": task.display_number, "callDuration": call["talk"],
             "chargedDuration": call["charged"], "billPeriod": BILL_PERIOD, "rate": str(RATE_PER_MINUTE),
             "baseCost": call["cost"], "cost": call["cost"], "currency": CURRENCY,
             "voiceFileId": task.voice_file_id, "feedbackValue": call["key"],

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -26,6 +27,8 @@ RECORD_WINDOW = timedelta(days=31)
 RECORD_PAGE = 100
 # The task list is searched this long around the submission.
 QUERY_MARGIN = timedelta(days=1)
+# How much earlier than our submission time a call may appear to start and still be ours.
+CLOCK_MARGIN = timedelta(minutes=5)
 RECALLABLE = (ProviderStatus.FINISHED, ProviderStatus.CANCELLED)
 CANCELLABLE = (ProviderStatus.WAITING, ProviderStatus.CALLING)
 
@@ -47,9 +50,7 @@ def campaign_sync(campaign: Campaign, client: LaafficClient | None = None) -> st
     """Refresh one campaign from Laaffic's task list; settle it if its fate was unknown."""
     client = client or laaffic_client()
     around = _submission_time(campaign)
-    page = client.query_tasks(_provider_time(around - QUERY_MARGIN), _provider_time(timezone.now() + QUERY_MARGIN),
-                              search=campaign.task_name)
-    task = next((t for t in page.records if t.task_name == campaign.task_name), None)
+    task = _find_task(client, campaign.task_name, around)
     now = timezone.now()
     if task is None:
         return _not_found(campaign, now)
@@ -64,6 +65,20 @@ def campaign_sync(campaign: Campaign, client: LaafficClient | None = None) -> st
         )
         return "settled: submitted"
     return f"{task.status_label}, {task.rate or 0:g}%"
+
+
+def _find_task(client: LaafficClient, task_name: str, around: datetime):
+    """The task of that exact name, reading every page: the search also matches voice file names
+    and TTS text, and "not on Laaffic" may declare a campaign safe to send again."""
+    start, end = _provider_time(around - QUERY_MARGIN), _provider_time(timezone.now() + QUERY_MARGIN)
+    page_number, pages = 1, 1
+    while page_number <= pages:
+        page = client.query_tasks(start, end, search=task_name, page=page_number)
+        task = next((t for t in page.records if t.task_name == task_name), None)
+        if task is not None:
+            return task
+        pages, page_number = page.pages or 0, page_number + 1
+    return None
 
 
 def _not_found(campaign: Campaign, now) -> str:
@@ -112,7 +127,10 @@ def campaign_cancel(campaign: Campaign, *, client: LaafficClient | None = None) 
     if campaign.status != Status.SUBMITTED:
         return Outcome(False, f"{campaign} is not running on Laaffic, so there is nothing to cancel.")
     if campaign.task_id is None or campaign.provider_status not in CANCELLABLE:
-        campaign_sync(campaign, client)
+        try:
+            campaign_sync(campaign, client)
+        except LaafficError as error:
+            return Outcome(False, f"Could not check {campaign} on Laaffic, so it was not cancelled: {error.message}")
         campaign.refresh_from_db()
     if campaign.provider_status not in CANCELLABLE:
         label = campaign.get_provider_status_display() or "not found yet"
@@ -195,9 +213,10 @@ def _prepared_cursor(database):
         return database.cursor()
     import psycopg
 
+    # What database.cursor() does first: drop a connection that failed its health check, connect.
+    database.close_if_health_check_failed()
     database.ensure_connection()
-    wrap = database.make_debug_cursor if database.queries_logged else database.make_cursor
-    return wrap(psycopg.Cursor(database.connection))
+    return database._prepare_cursor(psycopg.Cursor(database.connection))
 
 
 def _campaigns_for(found, cursor) -> dict[str, tuple[int, int]]:
@@ -207,14 +226,10 @@ def _campaigns_for(found, cursor) -> dict[str, tuple[int, int]]:
     if task_ids:
         cursor.execute(_campaigns_sql(len(task_ids)), task_ids)
         by_task = {task_id: (pk, list_id) for task_id, pk, list_id in cursor.fetchall()}
-    linked = {}
-    for record in found:
-        campaign = by_task.get(record.task_id)
-        if campaign is None and record.callee:
-            campaign = _campaign_by_number(record)
-        if campaign is not None:
-            linked[record.voice_id] = campaign
-    return linked
+    linked = {r.voice_id: by_task[r.task_id] for r in found if r.task_id in by_task}
+    # Group calls (type 1, or no type: the record query gives none) not linked by task id yet.
+    unlinked = [r for r in found if r.voice_id not in linked and r.callee and r.call_type in (None, 1)]
+    return {**linked, **_campaigns_by_number(unlinked)}
 
 
 @lru_cache(maxsize=8)
@@ -248,20 +263,50 @@ def _record_row(record: laaffic_records.CallRecord, campaign: tuple[int, int] | 
 
 @lru_cache(maxsize=1)
 def _upsert_sql() -> str:
+    """A call seen again keeps what the new report leaves out: the record query (§7.3) carries no
+    callStatus, task id or ring time, so a backfill after the push must not blank them."""
     quote = connection.ops.quote_name
-    columns = [quote(field.column) for field in _UPSERT_FIELDS] + [quote("callee_id")]
+    table = quote(CallRecord._meta.db_table)
+    fields = _UPSERT_FIELDS + [CallRecord._meta.get_field("callee")]
     callee = f"(SELECT id FROM {quote(Callee._meta.db_table)} WHERE callee_list_id = %s AND number = %s)"
-    updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in columns if column != quote("voice_id"))
-    return (f"INSERT INTO {quote(CallRecord._meta.db_table)} ({', '.join(columns)}) "
+
+    def merged(field) -> str:
+        new, old = f"EXCLUDED.{quote(field.column)}", f"{table}.{quote(field.column)}"
+        if field.name == "outcome":  # worked out from callStatus when there is one: keep that answer
+            status = quote(CallRecord._meta.get_field("call_status").column)
+            return f"CASE WHEN EXCLUDED.{status} IS NULL AND {table}.{status} IS NOT NULL THEN {old} ELSE {new} END"
+        if field.name == "updated_at":
+            return new
+        return f"COALESCE({new}, {old})" if field.null else f"COALESCE(NULLIF({new}, ''), {old})"
+
+    updates = ", ".join(f"{quote(f.column)} = {merged(f)}" for f in fields if f.name != "voice_id")
+    return (f"INSERT INTO {table} ({', '.join(quote(f.column) for f in fields)}) "
             f"VALUES ({', '.join(['%s'] * len(_UPSERT_FIELDS))}, {callee}) "
             f"ON CONFLICT ({quote('voice_id')}) DO UPDATE SET {updates}")
 
 
-def _campaign_by_number(record) -> tuple[int, int] | None:
-    when = record.call_time or record.hangup_time or timezone.now()
-    return (Campaign.objects.filter(status=Status.SUBMITTED, submitted_at__lte=when,
-                                    callee_list__callees__number=record.callee)
-            .order_by("-submitted_at").values_list("id", "callee_list_id").first())
+def _campaigns_by_number(found) -> dict[str, tuple[int, int]]:
+    """voice id -> (campaign id, callee list id): the latest campaign submitted before the call
+    whose list holds the number (within CLOCK_MARGIN: Laaffic starts calling before its answer
+    reaches us, on its own clock). One query for the whole batch."""
+    if not found:
+        return {}
+    now = timezone.now()
+    when = {r.voice_id: (r.call_time or r.hangup_time or now) + CLOCK_MARGIN for r in found}
+    rows = (Campaign.objects.filter(status=Status.SUBMITTED, submitted_at__lte=max(when.values()),
+                                    callee_list__callees__number__in={r.callee for r in found})
+            .order_by("-submitted_at").values_list("callee_list__callees__number", "submitted_at", "id",
+                                                   "callee_list_id"))
+    newest_first = defaultdict(list)
+    for number, submitted_at, pk, list_id in rows:
+        newest_first[number].append((submitted_at, (pk, list_id)))
+    linked = {}
+    for record in found:
+        match = next((c for submitted_at, c in newest_first[record.callee] if submitted_at <= when[record.voice_id]),
+                     None)
+        if match:
+            linked[record.voice_id] = match
+    return linked
 
 
 def record_windows(start: datetime, end: datetime, now: datetime) -> list[tuple[datetime, datetime]]:

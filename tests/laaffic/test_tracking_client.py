@@ -215,7 +215,8 @@ def test_query_records_reads_each_call(client, simulator):
     assert (page.total, page.pages, page.current, page.rejected) == (3, 1, 1, [])
     first = page.records[0]
     assert isinstance(first, CallRecord)
-    assert (first.task_id, first.callee, first.currency) == (key_id, "8613800000000", "USD")
+    assert (first.task_id, first.callee, first.currency) == (None, "8613800000000", "USD")  # §7.3 has no taskId
+    assert first.voice_id.startswith(str(key_id))
     assert first.hangup_time.utcoffset() == timedelta(hours=8)
     assert first.hangup_time <= NOW
     assert {outcome(r) for r in page.records} <= {"answered", "failed"}

@@ -81,6 +81,19 @@ def test_an_unknown_campaign_found_on_laaffic_becomes_submitted(simulator, setti
     assert len(requests_to(simulator, "group/call/send")) == 1
 
 
+def test_an_unknown_campaign_is_looked_for_on_every_page_before_it_is_declared_missing(simulator, settings):
+    settings.LAAFFIC_UNKNOWN_GRACE_MINUTES = 0
+    campaign = CampaignFactory(task_name="Spring", status=Status.UNKNOWN)
+    Submission.objects.create(campaign=campaign, started_at=timezone.now() - timedelta(minutes=1),
+                              outcome=Submission.Outcome.UNKNOWN)
+    key_id = simulator.bulk_task("Spring", 1, finished=False)
+    for i in range(150):  # the search matches these too, and the list is paged by 100
+        simulator.bulk_task(f"Spring {i}", 1, finished=False)
+    assert campaign_sync(campaign) == "settled: submitted"
+    assert Campaign.objects.get(pk=campaign.pk).task_id == key_id
+    assert len(requests_to(simulator, "group/call/query")) >= 2
+
+
 def test_an_unknown_campaign_missing_after_the_grace_period_may_be_submitted_again(simulator, settings):
     settings.LAAFFIC_UNKNOWN_GRACE_MINUTES = 10
     campaign = CampaignFactory(status=Status.UNKNOWN)
@@ -105,6 +118,14 @@ def test_cancel_stops_a_running_campaign_once(simulator):
     assert not again.ok and "cancelled" in again.message.lower()
     (cancel,) = requests_to(simulator, "group/call/cancel")
     assert cancel["body"] == {"taskIdList": [campaign.task_id]}
+
+
+def test_cancel_says_so_when_laaffic_cannot_be_reached(simulator):
+    campaign = submitted()
+    simulator.fail_next(http_status=502)
+    outcome = campaign_cancel(campaign)
+    assert not outcome.ok and outcome.message.startswith(f"Could not check {campaign} on Laaffic")
+    assert requests_to(simulator, "group/call/cancel") == []
 
 
 def test_a_finished_campaign_cannot_be_cancelled(simulator):
@@ -294,6 +315,32 @@ def test_backfill_pages_through_the_records_and_links_them(simulator):
     assert len(requests_to(simulator, "recordGroupQuery")) == 3
     assert Campaign.objects.get(pk=campaign.pk).records_backfilled_at is not None
     assert campaign_backfill(campaign) == 250 and CallRecord.objects.count() == 250
+
+
+def test_a_backfill_after_the_push_keeps_what_only_the_push_said(simulator, push):
+    campaign = submitted(callees=3)
+    simulator.finish(campaign.task_name)
+    campaign_sync(campaign)
+    campaign.refresh_from_db()
+    # The push of one busy call (callStatus 10) arrives first; the record query knows no callStatus.
+    run = simulator._runs[campaign.task_id]
+    pushed = [simulator._push_report(run, i) for i in range(3)]
+    assert push(pushed).status_code == 200
+    before = {r.voice_id: (r.call_status, r.outcome, r.task_id, r.ring_duration)
+              for r in CallRecord.objects.all()}
+    assert campaign_backfill(campaign) == 3
+    after = {r.voice_id: (r.call_status, r.outcome, r.task_id, r.ring_duration) for r in CallRecord.objects.all()}
+    assert after == before and all(status is not None for status, *_ in after.values())
+
+
+def test_a_backfill_links_records_by_number_in_a_query_per_page(simulator, django_assert_max_num_queries):
+    campaign = submitted(callees=250)
+    simulator.finish(campaign.task_name)
+    campaign_sync(campaign)
+    campaign.refresh_from_db()
+    with django_assert_max_num_queries(25):  # 3 pages; a query per record would be 250 more
+        assert campaign_backfill(campaign) == 250
+    assert CallRecord.objects.filter(campaign=campaign, callee__isnull=False).count() == 250
 
 
 def test_results_add_up_from_known_records():
