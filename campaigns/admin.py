@@ -1,5 +1,4 @@
 import json
-import re
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator, slugify
 
+from . import rules
 from .forms import CampaignForm
 from .import_admin import upload_view
 from .models import Callee, CalleeList, Campaign, SmsTemplate, Submission, SuppressedNumber, VoiceFile
@@ -49,7 +49,7 @@ def _sms_example(campaign, first):
     """The hang-up SMS as the first callee would get it."""
     if campaign.hang_up_sms != 1 or campaign.sms_template is None or not first:
         return ""
-    return re.sub(r"\$\{(text(?:10|[1-9]))\}", lambda m: first[0].get(m[1], ""), campaign.sms_template.content)
+    return rules.sms_filled(campaign.sms_template.content, first[0])
 
 
 @admin.register(CalleeList)

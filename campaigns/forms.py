@@ -83,9 +83,6 @@ class CampaignForm(forms.ModelForm):
                 self.add_error(f"window_{i}_start" if start is None else f"window_{i}_end",
                                "Give both the start and the end of this calling window.")
                 continue
-            if start == end:
-                self.add_error(f"window_{i}_end", "The window ends when it starts; it would never call.")
-                continue
             windows.append({"start": bodies.window_to_provider(start, day),
                             "end": bodies.window_to_provider(end, day)})
         return windows

@@ -15,11 +15,13 @@ from .models import ImportJob
 from .services import imports
 from .tasks import run_import
 
+# Keys as codecs.lookup() names them, which is how detection reports an encoding.
 ENCODINGS = [("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 with BOM"), ("utf-16", "UTF-16 (Excel Unicode text)"),
+             ("utf-32", "UTF-32"),
              ("cp1252", "Windows-1252 (Western Europe)"), ("cp1250", "Windows-1250 (Central Europe)"),
              ("cp1251", "Windows-1251 (Cyrillic)"), ("cp1253", "Windows-1253 (Greek)"),
              ("cp1254", "Windows-1254 (Turkish)"), ("cp1256", "Windows-1256 (Arabic)"),
-             ("cp1257", "Windows-1257 (Baltic)"), ("koi8_r", "KOI8-R"), ("gb18030", "GB18030 (Chinese)"),
+             ("cp1257", "Windows-1257 (Baltic)"), ("koi8-r", "KOI8-R"), ("gb18030", "GB18030 (Chinese)"),
              ("big5", "Big5 (Chinese)"), ("shift_jis", "Shift JIS (Japanese)"), ("euc_kr", "EUC-KR (Korean)")]
 COUNTRIES = [("", "None: every number has its country code")] + sorted(
     ((region, f"{region} (+{phonenumbers.country_code_for_region(region)})")
@@ -61,7 +63,10 @@ class OptionsForm(forms.Form):
             "number": str(job.mapping["number"]),
             **{t: str(i) for t, i in job.mapping.get("texts", {}).items()},
         }
-        return cls(data, initial=initial, columns=columns, targets=imports.job_target(job).targets)
+        form = cls(data, initial=initial, columns=columns, targets=imports.job_target(job).targets)
+        if job.encoding not in dict(ENCODINGS):  # detected but not listed: offer it, or the form would lose it
+            form.fields["encoding"].choices = [(job.encoding, job.encoding), *ENCODINGS]
+        return form
 
     def apply(self, job) -> None:
         data = self.cleaned_data

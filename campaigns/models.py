@@ -30,16 +30,16 @@ class Callee(models.Model):
         "phone number", max_length=15,
         help_text="Digits only, country code first, 7 to 15 digits (e.g. 8613000000001).",
     )
-    text1 = models.CharField(max_length=30, blank=True)
-    text2 = models.CharField(max_length=30, blank=True)
-    text3 = models.CharField(max_length=30, blank=True)
-    text4 = models.CharField(max_length=30, blank=True)
-    text5 = models.CharField(max_length=30, blank=True)
-    text6 = models.CharField(max_length=30, blank=True)
-    text7 = models.CharField(max_length=30, blank=True)
-    text8 = models.CharField(max_length=30, blank=True)
-    text9 = models.CharField(max_length=30, blank=True)
-    text10 = models.CharField(max_length=30, blank=True)
+    text1 = models.CharField(max_length=rules.TEXT_MAX, blank=True)
+    text2 = models.CharField(max_length=rules.TEXT_MAX, blank=True)
+    text3 = models.CharField(max_length=rules.TEXT_MAX, blank=True)
+    text4 = models.CharField(max_length=rules.TEXT_MAX, blank=True)
+    text5 = models.CharField(max_length=rules.TEXT_MAX, blank=True)
+    text6 = models.CharField(max_length=rules.TEXT_MAX, blank=True)
+    text7 = models.CharField(max_length=rules.TEXT_MAX, blank=True)
+    text8 = models.CharField(max_length=rules.TEXT_MAX, blank=True)
+    text9 = models.CharField(max_length=rules.TEXT_MAX, blank=True)
+    text10 = models.CharField(max_length=rules.TEXT_MAX, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -103,6 +103,11 @@ def sms_placeholders(content: str) -> list[str]:
     return list(dict.fromkeys(_PLACEHOLDER.findall(content or "")))
 
 
+def sms_filled(content: str, values: Mapping) -> str:
+    """The SMS a callee gets: each `${textN}` replaced by that callee's value."""
+    return _PLACEHOLDER.sub(lambda m: str(values.get(m[1], "")) if m[1] in TEXT_FIELDS else m[0], content)
+
+
 def callee_number_problem(value) -> str | None:
     """Why a callee number is not acceptable to the API, or None."""
     if value is None or value == "":
@@ -118,14 +123,17 @@ def callee_number_problem(value) -> str | None:
     return None
 
 
+TEXT_MAX = 30  # characters of each text1..text10
+
+
 def callee_text_problem(name: str, value) -> str | None:
     """Why a text1..text10 value is not acceptable, or None."""
     if value is None:
         return None
     if not isinstance(value, str):
         return f"{LABELS[name]} must be text in quotes."
-    if len(value) > 30:
-        return (f"{LABELS[name]} is {len(value)} characters long; the limit is 30 "
+    if len(value) > TEXT_MAX:
+        return (f"{LABELS[name]} is {len(value)} characters long; the limit is {TEXT_MAX} "
                 "(Laaffic would cut the rest off). Shorten it.")
     return None
 
@@ -354,6 +362,8 @@ def _check_windows(windows, add) -> None:
             elif not isinstance(text, str) or not _WINDOW.fullmatch(text):
                 add(Problem(f"{where}.{name}", f"{LABELS[name]} {text!r} must be a 24-hour "
                                                "time like 09:00 or 18:30."))
+        if window.get("strTime") and window.get("strTime") == window.get("endTime"):
+            add(Problem(f"{where}.endTime", "The window ends when it starts; it would never call."))
 
 
 def _check_callees(callees, sms_names: list[str]) -> list[Problem]:

@@ -144,6 +144,7 @@ def test_a_minimal_text_to_speech_body_is_valid():
         ({"allowSendTime": [{"strTime": "9:00", "endTime": "10:00"}]}, "allowSendTime[0].strTime"),
         ({"allowSendTime": [{"strTime": "09:00", "endTime": "10:60"}]}, "allowSendTime[0].endTime"),
         ({"allowSendTime": [{"strTime": "09:00"}]}, "allowSendTime[0].endTime"),
+        ({"allowSendTime": [{"strTime": "09:00", "endTime": "09:00"}]}, "allowSendTime[0].endTime"),
         ({"allowSendTime": "09:00-10:00"}, "allowSendTime"),
         ({"taskname": "typo"}, "taskname"),
     ],
@@ -261,3 +262,11 @@ def test_messages_name_the_value_and_what_to_do(example_body):
     example_body["maxRingingTime"] = 200
     (problem,) = check(example_body)
     assert problem.message == "Maximum ringing time must be between 20 and 120 seconds; it is 200."
+
+
+def test_the_sms_a_callee_gets_has_its_texts_filled_in_and_nothing_else_touched():
+    from campaigns.rules import sms_filled
+
+    content = "Hi ${text1}, you owe ${text2} (${text10}); ${other} stays, ${text3} is empty"
+    assert sms_filled(content, {"text1": "Ana", "text2": "12.50", "text10": "ref 7"}) == (
+        "Hi Ana, you owe 12.50 (ref 7); ${other} stays,  is empty")

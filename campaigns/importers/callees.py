@@ -20,6 +20,7 @@ import charset_normalizer
 
 from .. import rules
 from . import phones
+from .cells import restored_cell
 
 HEAD_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t", "|")
@@ -236,7 +237,7 @@ def read_callees(
     *,
     targets: tuple[str, ...] = rules.TEXT_FIELDS,
     default_region: str | None = None,
-    max_text: int | None = 30,
+    max_text: int | None = rules.TEXT_MAX,
     known: Container[str] = frozenset(),
     suppressed: Container[str] = frozenset(),
     on_row: Callable[[int, str, tuple[str, ...]], None] | None = None,
@@ -272,6 +273,8 @@ def read_callees(
             raw = row[mapping.number] if mapping.number < len(row) else ""
             number, reason = phones.normalize(raw, default_region)
             values = pick(row)
+            if "'" in "".join(values):  # undo safe_cell: our own exports import back unchanged
+                values = tuple(map(restored_cell, values))
             if not reason and max_text is not None:
                 reason = _text_problem(values, targets, labels, max_text)
             if reason:

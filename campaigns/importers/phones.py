@@ -23,6 +23,7 @@ _SEPARATORS = re.compile(r"[\s\-.()\[\]/\u00a0\u2010-\u2015]")
 _DIGITS = re.compile(r"[0-9]+")
 _LETTER = re.compile(r"[^\W\d_]")
 _FLOAT_TAIL = re.compile(r"(?<=[0-9])\.0+$")
+# Only the shape worth trying the fast path on; the API's own rule is rules.callee_number_problem.
 _PLAIN = re.compile(r"(\+|00)?([1-9][0-9]{6,14})")
 # Mobile first: campaign lists are mostly mobiles, and any one type makes a number valid.
 _TYPES = ("mobile", "fixed_line", "toll_free", "premium_rate", "shared_cost", "personal_number",
@@ -42,7 +43,7 @@ def normalize(raw: str, default_region: str | None = None) -> tuple[str, str]:
     plain = _PLAIN.fullmatch(raw)  # the common case: digits, perhaps after + or 00
     if plain and (default_region is None or plain[1]):
         valid = canonical(plain[2])
-        if valid is not None and len(valid) <= 15:
+        if valid is not None and not rules.callee_number_problem(valid):
             return valid, ""
     # Full-width digits, Excel's text marker and a float's ".0" are how numbers get mangled.
     text = _FLOAT_TAIL.sub("", unicodedata.normalize("NFKC", raw).strip().removeprefix("'"))
@@ -71,7 +72,7 @@ def normalize(raw: str, default_region: str | None = None) -> tuple[str, str]:
     if problem:
         return "", problem
     valid = canonical(digits)
-    if valid is None or len(valid) > 15:
+    if valid is None or rules.callee_number_problem(valid):
         return "", _invalid_reason(text, digits)
     return valid, ""
 

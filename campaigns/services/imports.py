@@ -25,6 +25,7 @@ from ..importers.callees import (
     guess_mapping, read_callees,
 )
 from ..models import Callee, CalleeList, ImportJob, SuppressedNumber
+from .database import refresh_statistics
 from .spreadsheets import safe_cell
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ class Target:
 
     @property
     def max_text(self) -> int:
-        return 30 if self.callee_list else 200
+        return rules.TEXT_MAX if self.callee_list else SuppressedNumber._meta.get_field("reason").max_length
 
     def known_numbers(self) -> set[str]:
         if self.callee_list:
@@ -98,15 +99,16 @@ def import_file(stream, target: Target, *, fmt: FileFormat | None = None, mappin
     rejected_rows: list[Rejected] = []
     writer = _rejects_writer(rejects_out, fmt) if rejects_out is not None else None
 
+    # line, reason, then the row as it was: the reason stays in its column whatever a row's width.
     def on_reject(row: Rejected):
         rejected_rows.append(row)
         if writer:
-            writer.writerow([row.line, *map(safe_cell, row.values), row.reason])
+            writer.writerow([row.line, row.reason, *map(safe_cell, row.values)])
 
     def on_duplicate(duplicate: Duplicate):
         if writer:
-            writer.writerow([duplicate.line, duplicate.number,
-                             f"Duplicate of line {duplicate.first_line}; the first one is kept."])
+            writer.writerow([duplicate.line, f"Duplicate of line {duplicate.first_line}; the first one is kept.",
+                             *[""] * mapping.number, duplicate.number])
 
     with tempfile.TemporaryFile("w+", newline="", encoding="utf-8") as accepted:
         rows_out = csv.writer(accepted, quoting=csv.QUOTE_ALL)  # COPY reads unquoted "" as NULL
@@ -132,7 +134,9 @@ def import_file(stream, target: Target, *, fmt: FileFormat | None = None, mappin
 
 def _rejects_writer(out, fmt: FileFormat):
     writer = csv.writer(out)
-    writer.writerow(["line", *(fmt.header or ["values"]), "reason"])
+    width = max([len(fmt.header), *(len(row) for row in fmt.sample)], default=1)
+    columns = fmt.header or [f"column {i + 1}" for i in range(width)]
+    writer.writerow(["line", "reason", *map(safe_cell, columns)])
     return writer
 
 
@@ -151,13 +155,17 @@ def _store(target: Target, accepted, update_existing: bool, user) -> int:
         fixed = {"added_by_id": user.pk if user else None, "added_at": timezone.now()}
     updates = columns[1:] if update_existing else ()
     if connection.vendor == "postgresql":
+        written = None
         if target.callee_list and not target.callee_list.callees.exists():
             try:
                 with transaction.atomic():  # a savepoint: another import may have filled the list meanwhile
-                    return _copy_into(model, columns, fixed, accepted)
+                    written = _copy_into(model, columns, fixed, accepted)
             except IntegrityError:
                 accepted.seek(0)
-        return _store_with_copy(model, columns, fixed, conflict, updates, accepted)
+        if written is None:
+            written = _store_with_copy(model, columns, fixed, conflict, updates, accepted)
+        refresh_statistics(model, written)
+        return written
     return _store_in_batches(model._meta.db_table, columns, fixed, conflict, updates, csv.reader(accepted))
 
 

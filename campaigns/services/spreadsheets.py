@@ -2,15 +2,8 @@
 import csv
 
 from .. import rules
+from ..importers.cells import safe_cell
 from ..models import Callee
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    """A cell a spreadsheet will show as text, never run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def callee_list_export(callee_list_id, out) -> int:

@@ -59,6 +59,13 @@ def test_a_valid_campaign_is_saved_as_a_draft(editor):
     assert campaign.calling_windows == [{"start": "17:00", "end": "02:00"}]
 
 
+def test_a_calling_window_that_ends_when_it_starts_is_pointed_out_on_its_end(editor):
+    callee = CalleeFactory()
+    response = editor.post(ADD_URL, form_data(callee.callee_list, window_1_start="09:00", window_1_end="09:00"))
+    assert errors_of(response) == {"window_1_end": ["The window ends when it starts; it would never call."]}
+    assert not Campaign.objects.exists()
+
+
 def test_a_hang_up_sms_without_a_trigger_is_pointed_out_on_its_field(editor):
     callee = CalleeFactory()
     data = form_data(callee.callee_list, hang_up_sms=1, sms_template=SmsTemplateFactory().pk)

@@ -63,9 +63,9 @@ def test_the_whole_import_walk(admin_client, media, django_capture_on_commit_cal
     assert status["status"] == "done" and status["percent"] == 100
     download = admin_client.get(reverse("admin:campaigns_importjob_rejected", args=[job.pk]))
     lines = b"".join(download.streaming_content).decode("utf-8-sig").splitlines()
-    assert lines == ["line,Mobile,Name,text1,reason",
-                     "4,886912345679,Duplicate of line 3; the first one is kept.",
-                     "5,abc,x,y,'abc' contains letters; a phone number has only digits."]
+    assert lines == ["line,reason,Mobile,Name,text1",
+                     "4,Duplicate of line 3; the first one is kept.,886912345679",
+                     "5,'abc' contains letters; a phone number has only digits.,abc,x,y"]
 
 
 def test_confirming_twice_imports_once(admin_client, media, django_capture_on_commit_callbacks):
@@ -110,3 +110,18 @@ def test_callee_list_exports_as_csv_for_download(admin_client):
     response = admin_client.get(reverse("admin:campaigns_calleelist_export", args=[callee.callee_list.pk]))
     assert response["Content-Type"].startswith("text/csv")
     assert response.content.decode().splitlines()[1].startswith(f"{callee.number},'@home,")
+
+
+@pytest.mark.parametrize("encoding, detected", [("utf-32", True), ("cp437", False)])
+def test_the_detected_encoding_stays_selected_when_the_options_are_sent_back(admin_client, media, encoding,
+                                                                             detected):
+    upload(admin_client, CalleeListFactory(), "8613800000001,Ana\n", encoding=encoding)
+    job = ImportJob.objects.get()
+    if not detected:  # an encoding detection may report that the list does not offer
+        ImportJob.objects.filter(pk=job.pk).update(encoding=encoding)
+    url = reverse("admin:campaigns_importjob_preview", args=[job.pk])
+    form = admin_client.get(url).context["form"]
+    assert form["encoding"].value() == encoding and encoding in dict(form.fields["encoding"].choices)
+    sent = admin_client.post(url, {"encoding": encoding, "delimiter": ",", "number": "0", "on_existing": "skip"})
+    assert not sent.context["form"].is_bound and not sent.context["error"]  # accepted, then redrawn
+    assert sent.context["result"].report.accepted == 1

@@ -82,10 +82,10 @@ def test_a_new_marketing_user_imports_callees_and_submits_a_campaign(page, simul
     assert download.suggested_filename == "spring customers-not-imported.csv"
     lines = Path(download.path()).read_text(encoding="utf-8-sig").splitlines()
     assert list(csv.reader(lines)) == [
-        ["line", "Phone", "text1", "reason"],
-        ["4", "8613800000002", "Duplicate of line 3; the first one is kept."],
-        ["5", "86138ABC00003", "Chen", LETTERS],
-        ["6", "8.61380E+12", "Dana", SCIENTIFIC],
+        ["line", "reason", "Phone", "text1"],
+        ["4", "Duplicate of line 3; the first one is kept.", "8613800000002"],
+        ["5", LETTERS, "86138ABC00003", "Chen"],
+        ["6", SCIENTIFIC, "8.61380E+12", "Dana"],
     ]
     page.get_by_role("link", name="Back to the list").click()
     expect(page.locator("#result_list tbody tr")).to_have_count(3)

@@ -90,9 +90,9 @@ def test_an_import_job_runs_once_and_keeps_the_rows_not_imported(tmp_path, setti
     assert (job.status, job.imported, job.duplicates, job.rejected, job.percent) == ("done", 2, 1, 1, 100)
     assert job.message == "2 imported, 1 duplicate in the file, 1 rejected."
     rows = job.rejected_file.read().decode("utf-8-sig").splitlines()
-    assert rows == ["line,calleeNumber,text1,text2,reason",
-                    "4,8613800000002,Duplicate of line 3; the first one is kept.",
-                    "5,not a number,x,y,'not a number' contains letters; a phone number has only digits."]
+    assert rows == ["line,reason,calleeNumber,text1,text2",
+                    "4,Duplicate of line 3; the first one is kept.,8613800000002",
+                    "5,'not a number' contains letters; a phone number has only digits.,not a number,x,y"]
 
 
 def test_a_file_refused_whole_stores_nothing():

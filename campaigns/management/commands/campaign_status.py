@@ -12,9 +12,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("task_name")
-        parser.add_argument("--json", action="store_true", help="print one JSON line")
+        parser.add_argument("--json", action="store_true", dest="as_json", help="print one JSON line")
 
-    def handle(self, *args, task_name, json: bool, **options):
+    def handle(self, *args, task_name, as_json: bool, **options):
         campaign = campaign_named(task_name)
         note = ""
         if pollable().filter(pk=campaign.pk).exists():
@@ -29,13 +29,11 @@ class Command(BaseCommand):
             "task_id": campaign.task_id, "progress": campaign.progress, "numbers": campaign.numbers_total,
             "called": campaign.numbers_called, "success": campaign.numbers_success, "fail": campaign.numbers_failed,
         }
-        if json:
-            self.stdout.write(json_module.dumps(line, ensure_ascii=False))
+        if as_json:
+            self.stdout.write(json.dumps(line, ensure_ascii=False))
         else:
             for key, value in line.items():
                 self.stdout.write(f"{key}: {'' if value is None else value}")
         if note:
             self.stderr.write(note)
 
-
-json_module = json

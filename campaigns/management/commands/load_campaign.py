@@ -14,9 +14,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="JSON file with the request body")
         parser.add_argument("--check", action="store_true", help="only validate; store nothing")
-        parser.add_argument("--json", action="store_true", help="print one JSON line")
+        parser.add_argument("--json", action="store_true", dest="as_json", help="print one JSON line")
 
-    def handle(self, *args, file, check, json: bool, **options):
+    def handle(self, *args, file, check, as_json: bool, **options):
         body = self._read(file)
         errors = None
         task_name = body.get("taskName") if isinstance(body, dict) else None
@@ -29,14 +29,14 @@ class Command(BaseCommand):
                 task_name = campaign_load(body).task_name
             except InvalidCampaign as invalid:
                 errors = invalid.errors
-        self._report(json, task_name, errors)
+        self._report(as_json, task_name, errors)
         if errors:
             raise SystemExit(1)
 
     def _read(self, file):
         try:
             with open(file, encoding="utf-8-sig") as handle:
-                return json_module.load(handle)
+                return json.load(handle)
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from error
         except ValueError as error:
@@ -45,7 +45,7 @@ class Command(BaseCommand):
     def _report(self, as_json, task_name, errors):
         if as_json:
             line = {"valid": False, "errors": errors} if errors else {"valid": True, "task_name": task_name}
-            self.stdout.write(json_module.dumps(line, ensure_ascii=False))
+            self.stdout.write(json.dumps(line, ensure_ascii=False))
         elif errors:
             self.stderr.write(f"The body has {sum(map(len, errors.values()))} problem(s):")
             for field, messages in errors.items():
@@ -54,5 +54,3 @@ class Command(BaseCommand):
         else:
             self.stdout.write(self.style.SUCCESS(f"Valid: {task_name}"))
 
-
-json_module = json

@@ -20,9 +20,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("task_name")
-        parser.add_argument("--json", action="store_true", help="print one JSON line")
+        parser.add_argument("--json", action="store_true", dest="as_json", help="print one JSON line")
 
-    def handle(self, *args, task_name, json: bool, **options):
+    def handle(self, *args, task_name, as_json: bool, **options):
         campaign = campaign_named(task_name)
         result = submit_now(campaign)
         campaign.refresh_from_db()
@@ -30,15 +30,13 @@ class Command(BaseCommand):
             "task_name": campaign.task_name, "status": campaign.status, "key_id": campaign.key_id,
             "code": result.code or campaign.provider_code, "message": result.message,
         }
-        if json:
-            self.stdout.write(json_module.dumps(line, ensure_ascii=False))
+        if as_json:
+            self.stdout.write(json.dumps(line, ensure_ascii=False))
         else:
             self.stdout.write(f"{campaign.task_name}: {campaign.get_status_display()}. {result.message}")
         if campaign.status != Campaign.Status.SUBMITTED:
             raise SystemExit(1)
 
-
-json_module = json
 
 
 def submit_now(campaign):

@@ -9,17 +9,15 @@ class Command(BaseCommand):
     help = "Refresh every running or unknown campaign from Laaffic's task list (what the beat job does)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--json", action="store_true", help="print one JSON line")
+        parser.add_argument("--json", action="store_true", dest="as_json", help="print one JSON line")
 
-    def handle(self, *args, json: bool, **options):
+    def handle(self, *args, as_json: bool, **options):
         lines = campaigns_sync()
-        if json:
-            self.stdout.write(json_module.dumps({"campaigns": lines}, ensure_ascii=False))
+        if as_json:
+            self.stdout.write(json.dumps({"campaigns": lines}, ensure_ascii=False))
             return
         for line in lines:
             self.stdout.write(f"{line['task_name']}: {line['result']}")
         if not lines:
             self.stdout.write("No campaign is running or unknown.")
 
-
-json_module = json
