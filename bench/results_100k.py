@@ -1,6 +1,6 @@
 """Call records at 100,000: pushed over HTTP, backfilled page by page, and the results page.
 
-Run: .venv/bin/python bench/results_100k.py [--records N] [--postgres URL] [--conn-max-age S]
+Run: .venv/bin/python bench/results_100k.py [--records N] [--postgres URL] [--conn-max-age S] [--skip-push]
 
 Everything happens in a throwaway PostgreSQL database (created, migrated with
 `manage.py migrate`, dropped at the end) on the server given by --postgres. The
@@ -20,6 +20,7 @@ Targets (issue 5): (a) >= 300 reports/s, (b) < 60 s, (c) < 500 ms, constant quer
 """
 import argparse
 import http.client
+import io
 import json
 import os
 import secrets
@@ -149,6 +150,7 @@ def main():
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432",
                         help="server to create the throwaway database on")
+    parser.add_argument("--skip-push", action="store_true", help="only (b) and (c)")
     parser.add_argument("--conn-max-age", type=int, default=None,
                         help="keep database connections this many seconds (default: as the settings say)")
     args = parser.parse_args()
@@ -182,16 +184,19 @@ def main():
 
         from campaigns.laaffic import LaafficClient, Simulator
         from campaigns.laaffic.signing import DOC_API_KEY, DOC_API_SECRET
-        from campaigns.models import CallRecord, Callee, CalleeList, Campaign, ProviderStatus
+        from campaigns.models import CallRecord, CalleeList, Campaign, ProviderStatus
+        from campaigns.services.imports import Target, import_file
         from campaigns.services.tracking import RECORD_PAGE, campaign_backfill, record_windows
 
         print(f"database: PostgreSQL {connection.cursor().connection.info.server_version}, "
               f"CONN_MAX_AGE {connection.settings_dict['CONN_MAX_AGE']}; records: {size:,}; "
               f"cores: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}")
-        # Callees numbered as the simulator numbers its bulk tasks' calls, so every record links to one.
+        # Callees numbered as the simulator numbers its bulk tasks' calls, so every record links to one,
+        # imported as staff import them (the import leaves the table's statistics fresh).
         callees = CalleeList.objects.create(name="bench")
-        Callee.objects.bulk_create((Callee(callee_list=callees, number=f"86138{i:08d}", text1=f"Name {i}",
-                                           text2="12.50", text3="Gold") for i in range(size)), batch_size=5000)
+        csv_file = io.BytesIO("calleeNumber,text1,text2,text3\n".encode() + "".join(
+            f"86138{i:08d},Name {i},12.50,Gold\n" for i in range(size)).encode())
+        assert import_file(csv_file, Target(callees)).imported == size
 
         def campaign(name, task_id, submitted_at):
             return Campaign.objects.create(
@@ -203,32 +208,33 @@ def main():
         client = LaafficClient(simulator.base_url, DOC_API_KEY, DOC_API_SECRET)
 
         # (a) push over HTTP
-        push_task = simulator.bulk_task("bench push", size)
-        run = simulator._runs[push_task]  # the simulator's own push body, exactly what `make run` pushes
-        bodies = [json.dumps(simulator._push_report(run, i)).encode() for i in range(size)]
-        pushed = campaign("bench push", push_task, timezone.now() - timedelta(minutes=1))
-        port = free_port()
-        gunicorn = start_gunicorn(env, port, log)
-        post_all(port, lambda i: "/laaffic/voice-report/wrong-token/", bodies[:500])  # warm both workers
-        cpu_before = cpu_seconds(gunicorn)
-        base_seconds, base_statuses = post_all(port, lambda i: "/laaffic/voice-report/wrong-token/", bodies)
-        cpu_between = cpu_seconds(gunicorn)
-        push_seconds, push_statuses = post_all(port, lambda i: f"/laaffic/voice-report/{token}/", bodies)
-        cpu_after = cpu_seconds(gunicorn)
-        stored = CallRecord.objects.filter(campaign=pushed, callee__isnull=False).count()
-        print(f"\n(a) push, one report per POST, gunicorn {WORKERS} workers, concurrency {CONCURRENCY}")
-        base_rate, push_rate = answered(base_statuses) / base_seconds, answered(push_statuses) / push_seconds
-        base_cpu = (cpu_between - cpu_before) / answered(base_statuses) * 1000
-        push_cpu = (cpu_after - cpu_between) / answered(push_statuses) * 1000
-        print(f"  baseline (same POSTs, wrong token: 404): {rate(answered(base_statuses), base_seconds)}, "
-              f"workers' CPU {base_cpu:.2f} ms per request  {base_statuses}")
-        print(f"  push (parse + store):                    {rate(answered(push_statuses), push_seconds)}, "
-              f"workers' CPU {push_cpu:.2f} ms per report  {push_statuses}")
-        print(f"  push / baseline: {base_rate / push_rate:.1f}x the time, {push_cpu / base_cpu:.1f}x the workers' CPU")
-        print(f"  stored and linked to campaign and callee: {stored:,}; target >= 300 reports/s: "
-              f"{'met' if push_rate >= 300 and stored == size else 'MISSED'}")
-        stop(gunicorn)
-        gunicorn = None
+        if not args.skip_push:
+            push_task = simulator.bulk_task("bench push", size)
+            run = simulator._runs[push_task]  # the simulator's own push body, exactly what `make run` pushes
+            bodies = [json.dumps(simulator._push_report(run, i)).encode() for i in range(size)]
+            pushed = campaign("bench push", push_task, timezone.now() - timedelta(minutes=1))
+            port = free_port()
+            gunicorn = start_gunicorn(env, port, log)
+            post_all(port, lambda i: "/laaffic/voice-report/wrong-token/", bodies[:500])  # warm both workers
+            cpu_before = cpu_seconds(gunicorn)
+            base_seconds, base_statuses = post_all(port, lambda i: "/laaffic/voice-report/wrong-token/", bodies)
+            cpu_between = cpu_seconds(gunicorn)
+            push_seconds, push_statuses = post_all(port, lambda i: f"/laaffic/voice-report/{token}/", bodies)
+            cpu_after = cpu_seconds(gunicorn)
+            stored = CallRecord.objects.filter(campaign=pushed, callee__isnull=False).count()
+            print(f"\n(a) push, one report per POST, gunicorn {WORKERS} workers, concurrency {CONCURRENCY}")
+            base_rate, push_rate = answered(base_statuses) / base_seconds, answered(push_statuses) / push_seconds
+            base_cpu = (cpu_between - cpu_before) / answered(base_statuses) * 1000
+            push_cpu = (cpu_after - cpu_between) / answered(push_statuses) * 1000
+            print(f"  baseline (same POSTs, wrong token: 404): {rate(answered(base_statuses), base_seconds)}, "
+                  f"workers' CPU {base_cpu:.2f} ms per request  {base_statuses}")
+            print(f"  push (parse + store):                    {rate(answered(push_statuses), push_seconds)}, "
+                  f"workers' CPU {push_cpu:.2f} ms per report  {push_statuses}")
+            print(f"  push / baseline: {base_rate / push_rate:.1f}x the time, {push_cpu / base_cpu:.1f}x the workers' CPU")
+            print(f"  stored and linked to campaign and callee: {stored:,}; target >= 300 reports/s: "
+                  f"{'met' if push_rate >= 300 and stored == size else 'MISSED'}")
+            stop(gunicorn)
+            gunicorn = None
 
         # (b) backfill through recordGroupQuery
         simulator.reset()  # only the backfilled task's calls are in the record query from here on

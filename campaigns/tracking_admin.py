@@ -12,7 +12,7 @@ from django.utils.text import slugify
 
 from . import rules
 from .charts import bar_chart
-from .models import CallRecord, Campaign
+from .models import FINAL_PROVIDER_STATUSES, CallRecord, Campaign
 from .services.campaigns import InvalidCampaign, campaign_queue
 from .services.results import campaign_results, campaign_results_export
 from .services.tracking import CANCELLABLE, campaign_cancel, campaign_recall_create
@@ -56,6 +56,7 @@ class CampaignTrackingMixin:
             "progress": c.progress or 0, "numbers": c.numbers_total, "called": c.numbers_called,
             "success": c.numbers_success, "fail": c.numbers_failed,
             "synced_at": c.synced_at.isoformat() if c.synced_at else None,
+            "final": c.provider_status in FINAL_PROVIDER_STATUSES,  # nothing more will change
         })
 
     def results_view(self, request, pk):

@@ -59,7 +59,21 @@ def campaign_problems(campaign: Campaign, callees: list[dict] | None = None) -> 
     voice = campaign.voice_file
     if campaign.source == Campaign.Source.VOICE_FILE and voice and not voice.provider_file_id and voice.audio:
         body["voiceFileId"] = PENDING_UPLOAD
-    return bodies.check(body, exclude_campaign_id=campaign.pk)
+    return bodies.check(body, exclude_campaign_id=campaign.pk) + _recall_problems(campaign)
+
+
+def _recall_problems(campaign: Campaign) -> list[rules.Problem]:
+    """A re-call makes Laaffic call its own copy of the first run's numbers: it cannot leave out
+    numbers put on the do-not-call list since, so it is refused while the list holds any."""
+    if not campaign.parent_id:
+        return []
+    count = bodies.suppressed_count(campaign.callee_list_id)
+    if not count:
+        return []
+    return [rules.Problem("numberInfoList", f"{count:,} number{'s' if count != 1 else ''} of "
+                          f"“{campaign.callee_list}” {'are' if count != 1 else 'is'} now on the do-not-call list, "
+                          "and Call again cannot leave them out (Laaffic calls the first run's numbers). "
+                          "Create a new campaign from the list instead: it leaves them out.")]
 
 
 @transaction.atomic
@@ -182,7 +196,7 @@ def campaign_submit(campaign_id, *, user_id=None, client: LaafficClient | None =
         attempt.delete()  # nothing was sent to the group-call endpoint
         return _after_error(campaign, error, "Uploading the voice file failed: ", task_sent=False)
     body = bodies.campaign_body(campaign)
-    problems = bodies.check(body, exclude_campaign_id=campaign.pk)
+    problems = bodies.check(body, exclude_campaign_id=campaign.pk) + _recall_problems(campaign)
     if problems:
         attempt.delete()
         listed = "; ".join(f"{p.field}: {p.message}" for p in problems[:5])

@@ -1,8 +1,10 @@
 """What happened to a campaign's calls: the numbers behind its results page and export."""
 import csv
+from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Count, Sum
 
 from .. import rules
 from ..models import CallRecord, Callee, Campaign
@@ -18,18 +20,22 @@ class Results:
     keys: list[tuple[str, int]]  # (key, count), keys 0-9 then others
     answer_rate: float | None  # percent of calls answered
     average_talk_seconds: float | None
-    total_cost: object
-    currencies: list[str]
+    costs: list[tuple[str, object]]  # (currency, total): amounts in different currencies are not added up
 
 
 def campaign_results(campaign: Campaign) -> Results:
-    """Outcome breakdown, key presses, answer rate, talk time and cost, in three queries."""
+    """Outcome breakdown, key presses, answer rate, talk time and cost, in two queries."""
     records = CallRecord.objects.filter(campaign=campaign).order_by()
-    # One pass over the campaign's calls for the counts, talk time and cost.
-    summary = records.aggregate(
-        **{value: Count("id", filter=Q(outcome=value)) for value in Outcome.values},
-        talk=Avg("call_duration", filter=Q(outcome=Outcome.ANSWERED)), cost=Sum("cost"))
-    by_outcome = {value: summary[value] for value in Outcome.values}
+    # One pass over the campaign's calls, grouped by outcome and currency (a handful of groups).
+    groups = records.values_list("outcome", "currency").annotate(
+        n=Count("id"), cost=Sum("cost"), talk=Sum("call_duration"), talked=Count("call_duration"))
+    by_outcome, costs, talk, talked = defaultdict(int), defaultdict(Decimal), 0, 0
+    for outcome, currency, n, cost, group_talk, group_talked in groups:
+        by_outcome[outcome] += n
+        if cost is not None:
+            costs[currency] += cost
+        if outcome == Outcome.ANSWERED:
+            talk, talked = talk + (group_talk or 0), talked + group_talked
     keys = dict(records.exclude(feedback_value="").values_list("feedback_value").annotate(n=Count("id")))
     total = sum(by_outcome.values())
     ordered_keys = [str(k) for k in range(10)] + sorted(k for k in keys if k not in {str(d) for d in range(10)})
@@ -38,9 +44,8 @@ def campaign_results(campaign: Campaign) -> Results:
         outcomes=[(label, by_outcome.get(value, 0)) for value, label in Outcome.choices],
         keys=[(key, keys.get(key, 0)) for key in ordered_keys],
         answer_rate=100 * by_outcome.get(Outcome.ANSWERED, 0) / total if total else None,
-        average_talk_seconds=summary["talk"],
-        total_cost=summary["cost"],
-        currencies=sorted(records.exclude(currency="").values_list("currency", flat=True).distinct()),
+        average_talk_seconds=talk / talked if talked else None,
+        costs=sorted(costs.items()),
     )
 
 

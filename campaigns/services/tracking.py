@@ -13,18 +13,21 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..laaffic import LaafficClient, LaafficError
+from ..laaffic import client as laaffic_client_module
 from ..laaffic import records as laaffic_records
 from ..rules import Problem
 from ..models import FINAL_PROVIDER_STATUSES, CallRecord, Callee, Campaign, ProviderStatus, Submission
 from . import bodies
 from .campaigns import InvalidCampaign, campaign_problems, laaffic_client
+from .database import refresh_statistics
 
 log = logging.getLogger(__name__)
 Status = Campaign.Status
-# Laaffic keeps call records for two months and answers windows of at most 31 days.
+# Laaffic keeps call records for two months and answers windows of at most 31 days (the client's
+# limits). Asked for, 60 days stays clear of the client's refusal beyond its longest reading, 62.
 RECORD_LOOKBACK = timedelta(days=60)
-RECORD_WINDOW = timedelta(days=31)
-RECORD_PAGE = 100
+RECORD_WINDOW = laaffic_client_module.MAX_RECORD_WINDOW
+RECORD_PAGE = laaffic_client_module.MAX_PAGE_SIZE
 # The task list is searched this long around the submission.
 QUERY_MARGIN = timedelta(days=1)
 # How much earlier than our submission time a call may appear to start and still be ours.
@@ -334,6 +337,7 @@ def campaign_backfill(campaign: Campaign, *, client: LaafficClient | None = None
             page_number += 1
             if progress:
                 progress(stored)
+    refresh_statistics(CallRecord, stored)
     if campaign.provider_status in FINAL_PROVIDER_STATUSES:
         Campaign.objects.filter(pk=campaign.pk).update(records_backfilled_at=timezone.now())
     return stored

@@ -10,7 +10,7 @@
         if (element.tagName === "PROGRESS") element.value = value || 0;
         else element.textContent = value === null || value === "" ? "–" : value;
       }
-      if (["Finished", "Cancelled", "Submission failed"].includes(data.provider_status)) return;
+      if (data.final) return;
     } catch (error) { /* try again on the next tick */ }
     setTimeout(refresh, 3000);
   }

@@ -34,6 +34,7 @@ def test_the_campaign_page_shows_live_progress(admin_client):
     assert 'id="campaign-progress"' in page and 'id="results-link"' in page
     data = admin_client.get(reverse("admin:campaigns_campaign_progress", args=[campaign.pk])).json()
     assert data["provider_status"] == "Finished" and data["progress"] == 100 and data["called"] == 2
+    assert data["final"] is True  # the page stops polling
 
 
 @pytest.mark.parametrize("records", [4, 60])

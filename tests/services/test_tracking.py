@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.laaffic import records as laaffic_records
-from campaigns.models import CallRecord, Campaign, ProviderStatus, Submission
+from campaigns.models import CallRecord, Campaign, ProviderStatus, Submission, SuppressedNumber
 from campaigns.services.campaigns import InvalidCampaign, campaign_queue, campaign_submit
 from campaigns.services.results import campaign_results
 from campaigns.services.tracking import (
@@ -152,6 +152,25 @@ def test_call_again_resends_only_the_numbers_not_reached_exactly_once(simulator)
     child.refresh_from_db()
     assert child.key_id == str(simulator.tasks["Second try"]["key_id"])
     assert child.submissions.get().url.endswith("voice/group/call/resend")
+
+
+def test_call_again_is_refused_while_numbers_of_the_list_are_on_the_do_not_call_list(simulator):
+    parent = submitted(callees=3)
+    simulator.finish(parent.task_name)
+    campaign_sync(parent)
+    parent.refresh_from_db()
+    number = parent.callee_list.callees.first().number
+    SuppressedNumber.objects.create(number=number, reason="asked not to be called")
+    with pytest.raises(InvalidCampaign) as refused:
+        campaign_recall_create(parent, "Second try", failed_only=False)
+    assert "1 number of" in refused.value.errors["numberInfoList"][0]
+    SuppressedNumber.objects.all().delete()
+    child = campaign_recall_create(parent, "Second try", failed_only=False)
+    assert campaign_queue(child).queued
+    SuppressedNumber.objects.create(number=number)  # added between the queueing and the sending
+    assert campaign_submit(child.pk).status == Status.FAILED
+    assert "do-not-call list" in Campaign.objects.get(pk=child.pk).status_detail
+    assert requests_to(simulator, "group/call/resend") == []
 
 
 def test_call_again_of_a_campaign_scheduled_in_the_past_starts_now(simulator):
@@ -356,4 +375,6 @@ def test_results_add_up_from_known_records():
     assert dict(results.outcomes) == {"Answered": 2, "No answer": 1, "Busy": 1, "Voicemail": 1, "Failed": 0}
     assert dict(results.keys)["1"] == 2 and dict(results.keys)["2"] == 1 and dict(results.keys)["0"] == 0
     assert results.answer_rate == 40 and results.average_talk_seconds == 30
-    assert results.total_cost == Decimal("0.30") and results.currencies == ["USD"]
+    assert results.costs == [("USD", Decimal("0.30"))]
+    call_records_ingest([laaffic_records.parse_record({**report("f", cost="1.50", currency="EUR"), "taskId": 555})])
+    assert campaign_results(campaign).costs == [("EUR", Decimal("1.50")), ("USD", Decimal("0.30"))]
