@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from campaigns.importers import phones
+from campaigns.importers.cells import restored_cell, safe_cell
 from campaigns.importers.callees import (
     HEAD_BYTES, NUMBER_HEADERS, CsvRefused, detect_format, guess_mapping, header_key, read_callees,
 )
@@ -130,10 +131,15 @@ def test_random_csv_shapes_are_read_by_the_rules_or_refused_with_a_message(data,
 
 
 def texts_in(encoding):
-    """Printable texts of at most 30 characters that the encoding can write."""
+    """Printable texts of at most 30 characters that the encoding can write.
+
+    Not a formula guard ("'" then = + - @): the reader undoes it, as test_cells shows.
+    """
     if encoding == "cp1252":
-        return st.text(st.sampled_from(CP1252_PRINTABLE), max_size=30)
-    return st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), max_size=30)
+        texts = st.text(st.sampled_from(CP1252_PRINTABLE), max_size=30)
+    else:
+        texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), max_size=30)
+    return texts.filter(lambda text: restored_cell(text) == text)
 
 
 @st.composite
