@@ -264,6 +264,8 @@ class CampaignAdmin(CampaignTrackingMixin, admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        for note in getattr(form, "notes", []):
+            self.message_user(request, note, messages.WARNING)
 
     @admin.display(description="callees", ordering=callees_of("callee_list"))
     def callee_count(self, obj):
@@ -317,6 +319,7 @@ class CampaignAdmin(CampaignTrackingMixin, admin.ModelAdmin):
             "suppressed_count": bodies.suppressed_count(campaign.callee_list_id),
             "send_time_local": timezone.localtime(campaign.send_time) if campaign.send_time else None,
             "send_time_provider": body.get("sendTime"),
+            "notes": [note.message for note in bodies.notes(body)],
             "windows_local": [f"{start:%H:%M}–{end:%H:%M}" for start, end
                               in bodies.local_windows(campaign.calling_windows, campaign.send_time)],
             "sms_example": _sms_example(campaign, callees[:1]),

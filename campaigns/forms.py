@@ -1,7 +1,11 @@
 """The campaign form. Its checks are the rules module's, mapped onto form fields."""
 import copy
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django import forms
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import ValidationError
 from django.forms.models import construct_instance
 from django.utils import timezone
 
@@ -30,6 +34,19 @@ def window_field(label):
     )
 
 
+class LocalDateTimeField(forms.SplitDateTimeField):
+    """A date and time in the staff member's zone, read with the rules module: a time the clocks skip
+    is refused saying so, and of a time that happens twice the first is taken (the form notes it)."""
+
+    def compress(self, data_list):
+        if not data_list or any(part in self.empty_values for part in data_list):
+            return super().compress(data_list)  # empty, or Django's "enter a valid date/time"
+        try:
+            return rules.wall_time(datetime.combine(*data_list), timezone.get_current_timezone())
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid") from error
+
+
 class CampaignForm(forms.ModelForm):
     # Calling windows in the staff member's zone; stored in Laaffic's (calling_windows).
     window_1_start = window_field("Calling window 1: from")
@@ -47,8 +64,10 @@ class CampaignForm(forms.ModelForm):
         exclude = ["status", "status_detail", "key_id", "provider_code", "provider_message",
                    "created_by", "calling_windows"]
         widgets = {
-            "tts_text": forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
+            "tts_text": forms.Textarea(attrs={"rows": 4, "maxlength": rules.MAX_LENGTHS["text"]}),
+            "send_time": AdminSplitDateTime,
         }
+        field_classes = {"send_time": LocalDateTimeField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,6 +108,7 @@ class CampaignForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self.notes = self._notes(cleaned.get("send_time"))
         candidate = copy.copy(self.instance)
         construct_instance(self, candidate, self._meta.fields, self._meta.exclude)
         candidate.calling_windows = self._windows()
@@ -112,6 +132,16 @@ class CampaignForm(forms.ModelForm):
             self.add_error("callee_list", f"…and {callee_errors - CALLEE_ERRORS_SHOWN} more problems with "
                                           "callees. Fix the list, then save again.")
         return cleaned
+
+    @staticmethod
+    def _notes(send_time) -> list[str]:
+        """Which of two equal clock times the start is, in the staff member's zone and in Laaffic's."""
+        if send_time is None:
+            return []
+        # When both zones are the same, it is said once.
+        zones = {timezone.get_current_timezone_name(): "is used", bodies.provider_tz().key: "is sent"}
+        return [note for name, outcome in zones.items()
+                if (note := rules.fold_note(send_time, ZoneInfo(name), outcome))]
 
     def _form_field(self, api_field: str) -> str | None:
         if api_field.startswith("numberInfoList"):

@@ -54,7 +54,8 @@ class Callee(models.Model):
 class SmsTemplate(models.Model):
     name = models.CharField(max_length=200, unique=True)
     sms_app_id = models.CharField(
-        "SMS app ID", max_length=64, help_text="The SMS application's ID from your Laaffic console.",
+        "SMS app ID", max_length=rules.MAX_LENGTHS["smsAppId"],
+        help_text="The SMS application's ID from your Laaffic console.",
     )
     content = models.TextField(
         "SMS text",
@@ -62,7 +63,8 @@ class SmsTemplate(models.Model):
                   "Text 1 to Text 10.",
     )
     sender_id = models.CharField(
-        "sender ID", max_length=32, blank=True, help_text="Optional, up to 32 characters.",
+        "sender ID", max_length=rules.MAX_LENGTHS["senderId"], blank=True,
+        help_text="Optional, up to 32 characters.",
     )
 
     class Meta:
@@ -75,12 +77,12 @@ class SmsTemplate(models.Model):
 
 class VoiceFile(models.Model):
     name = models.CharField(
-        "file name", max_length=32, unique=True,
+        "file name", max_length=rules.MAX_LENGTHS["uploadName"], unique=True,
         help_text="5 to 32 characters, with its extension (.mp3, .m4a or .wav).",
     )
     audio = models.FileField(upload_to="voice_files/", blank=True)
     provider_file_id = models.CharField(
-        "Laaffic voice file ID", max_length=128, blank=True,
+        "Laaffic voice file ID", max_length=rules.MAX_LENGTHS["voiceFileId"], blank=True,
         help_text="Filled in when the file is uploaded to Laaffic; leave empty for new files.",
     )
     uploaded_at = models.DateTimeField(null=True, blank=True)
@@ -134,14 +136,15 @@ class Campaign(models.Model):
 
     # Task
     task_name = models.CharField(
-        max_length=64, unique=True,
+        max_length=rules.MAX_LENGTHS["taskName"], unique=True,
         help_text="2 to 64 characters. Laaffic needs a new name for every task.",
     )
     app_id = models.CharField(
-        "voice app ID", max_length=64, help_text="The voice application's ID from your Laaffic console.",
+        "voice app ID", max_length=rules.MAX_LENGTHS["appId"],
+        help_text="The voice application's ID from your Laaffic console.",
     )
     display_number = models.CharField(
-        "caller ID shown", max_length=20, blank=True,
+        "caller ID shown", max_length=rules.MAX_LENGTHS["displayNum"], blank=True,
         help_text="The number callees see, up to 20 digits. Leave empty for Laaffic's default.",
     )
     callee_list = models.ForeignKey(CalleeList, on_delete=models.PROTECT, related_name="campaigns")
@@ -159,7 +162,7 @@ class Campaign(models.Model):
         help_text="For text-to-speech: up to 1000 characters.",
     )
     language = models.CharField(
-        max_length=16, blank=True,
+        max_length=rules.MAX_LENGTHS["lan"], blank=True,
         help_text="For text-to-speech: Laaffic's language code, e.g. "
                   + ", ".join(f"{code} ({name})" for code, name in rules.KNOWN_LANGUAGES.items()) + ".",
     )
@@ -172,7 +175,8 @@ class Campaign(models.Model):
         help_text="Empty lets Laaffic choose (female where there are several voices).",
     )
     accent = models.CharField(
-        max_length=16, blank=True, help_text="Optional accent code, e.g. 1 (US English), 91 (India).",
+        max_length=rules.MAX_LENGTHS["accent"], blank=True,
+        help_text="Optional accent code, e.g. 1 (US English), 91 (India).",
     )
 
     # Schedule

@@ -16,7 +16,7 @@ import binascii
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 
 MAX_CALLEES = 100_000
 TEXT_FIELDS = tuple(f"text{i}" for i in range(1, 11))
@@ -52,6 +52,31 @@ KNOWN_FIELDS = STRING_FIELDS | INTEGER_FIELDS | {
     "numberInfoList", "speakingRate", "feedbackValue", "allowSendTime",
 }
 CALLEE_FIELDS = frozenset({"calleeNumber", *TEXT_FIELDS})
+
+# Every value of a body is stored before it is sent, so each one is bounded whatever the other
+# fields say (an agent field with toSeat 0 is stored and sent too): by the provider's page where it
+# gives a limit, else by the column that holds it (campaigns/models.py reads these sizes).
+INTEGER_MAX = 2_147_483_647  # a PositiveIntegerField on every database
+MAX_LENGTHS = {
+    "appId": 64, "displayNum": 20, "taskName": 64, "voiceFileId": 128, "uploadName": 32, "text": 1000,
+    "lan": 16, "accent": 16, "smsAppId": 64, "smsContent": 1000, "senderId": 32,
+}
+RANGES = {  # (lowest, highest, unit)
+    "loopCount": (1, 9, " times"), "maxCalls": (1, 999, " seconds"), "maxRingingTime": (20, 120, " seconds"),
+    "delayPlay": (0, 999, " seconds"), "delayHangup": (0, 999, " seconds"),
+    "successPushTime": (0, 9999, " seconds"), "calloutRate": (1, 100, ""), "toSeatKey": (0, 9, ""),
+    "sipGroupId": (0, INTEGER_MAX, ""), "delayTransfer": (0, INTEGER_MAX, " seconds"),
+}
+_YES_NO = {0: "no", 1: "yes"}
+CHOICES = {
+    "source": {1: "uploaded voice file", 2: "audio sent with the task", 3: "text-to-speech"},
+    "ssmlGender": {1: "male", 2: "female"}, "hangUpSms": _YES_NO, **{flag: _YES_NO for flag in PUSH_FLAGS},
+    "toSeat": _YES_NO, "outboundControl": {1: "proportional"},
+    "toSeatType": {1: "after the message", 2: "on a key press"},
+}
+_OWN_LENGTH_RULES = {"displayNum", "taskName", "uploadName"}  # checked below, with their own words
+# The latest scheduled start: later ones overflow the calendar once moved between time zones.
+LATEST_SEND_TIME = datetime(9999, 1, 1)
 WINDOW_FIELDS = frozenset({"strTime", "endTime"})
 
 # What a marketing person calls each field; used in messages.
@@ -80,6 +105,9 @@ _DIGITS = re.compile(r"[0-9]*")
 _WINDOW = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 _SEND_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
 _PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
+# NUL and lone surrogates: no database stores them in text (PostgreSQL refuses NUL, no driver
+# encodes a lone surrogate), and no SMS or speech needs them.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 # Per-callee problems listed before the rest are summed up in one line.
 MAX_CALLEE_PROBLEMS = 100
 
@@ -123,6 +151,15 @@ def callee_number_problem(value) -> str | None:
     return None
 
 
+def unstorable_problem(label: str, text: str) -> str | None:
+    """Why a text cannot be stored (a NUL or a broken character), or None."""
+    found = _UNSTORABLE.search(text)
+    if found is None:
+        return None
+    return (f"{label} has a character that cannot be stored ({found[0]!r}, character {found.start() + 1}); "
+            "delete it, or type the text again.")
+
+
 TEXT_MAX = 30  # characters of each text1..text10
 
 
@@ -132,6 +169,8 @@ def callee_text_problem(name: str, value) -> str | None:
         return None
     if not isinstance(value, str):
         return f"{LABELS[name]} must be text in quotes."
+    if unstorable := unstorable_problem(LABELS[name], value):
+        return unstorable
     if len(value) > TEXT_MAX:
         return (f"{LABELS[name]} is {len(value)} characters long; the limit is {TEXT_MAX} "
                 "(Laaffic would cut the rest off). Shorten it.")
@@ -161,12 +200,14 @@ def check_body(
 
     for name in body:
         if name not in KNOWN_FIELDS:
-            add(Problem(name, f"{name!r} is not a field of Laaffic's group-call request; "
+            add(Problem(_printable(name), f"{name!r} is not a field of Laaffic's group-call request; "
                               "remove it or check its spelling."))
 
     for name in STRING_FIELDS & body.keys():
         if body[name] is not None and not isinstance(body[name], str):
             add(Problem(name, f"{LABELS[name]} must be text in quotes, not {body[name]!r}."))
+        elif body[name] is not None and (unstorable := unstorable_problem(LABELS[name], body[name])):
+            add(Problem(name, unstorable))
     for name in INTEGER_FIELDS & body.keys():
         if body[name] is not None and not _is_int(body[name]):
             add(Problem(name, f"{LABELS[name]} must be a whole number, not {body[name]!r}."))
@@ -181,32 +222,31 @@ def check_body(
             return False
         return typed_ok([name])
 
-    def int_range(name, low, high, unit=""):
+    # Every value given is bounded, whether or not the fields around it make it required.
+    for name, (low, high, unit) in RANGES.items():
         if present(name) and not low <= value(name) <= high:
-            add(Problem(name, f"{LABELS[name]} must be between {low} and {high}{unit}; "
+            add(Problem(name, f"{LABELS[name]} must be between {low:,} and {high:,}{unit}; "
                               f"it is {value(name)}."))
-
-    def one_of(name, allowed: Mapping[int, str]):
+    for name, allowed in CHOICES.items():
         if present(name) and value(name) not in allowed:
             options = ", ".join(f"{k} ({v})" for k, v in allowed.items())
             add(Problem(name, f"{LABELS[name]} must be one of {options}; it is {value(name)}."))
-
-    def max_length(name, limit):
-        if present(name) and len(value(name)) > limit:
-            add(Problem(name, f"{LABELS[name]} is {len(value(name))} characters long; "
-                              f"the limit is {limit}."))
+    for name in [n for n in MAX_LENGTHS if n not in _OWN_LENGTH_RULES]:
+        if present(name) and len(value(name)) > MAX_LENGTHS[name]:
+            add(Problem(name, f"{LABELS[name]} is {len(value(name)):,} characters long; "
+                              f"the limit is {MAX_LENGTHS[name]:,}."))
 
     # Task
     required("appId")
     if present("displayNum"):
         shown = value("displayNum")
-        if not _DIGITS.fullmatch(shown) or len(shown) > 20:
-            add(Problem("displayNum", f"Caller ID {shown!r} must be up to 20 digits, "
+        if not _DIGITS.fullmatch(shown) or len(shown) > MAX_LENGTHS["displayNum"]:
+            add(Problem("displayNum", f"Caller ID {shown!r} must be up to {MAX_LENGTHS['displayNum']} digits, "
                                       "or left empty."))
     if required("taskName"):
         name = value("taskName")
-        if not 2 <= len(name) <= 64:
-            add(Problem("taskName", f"Task name must be 2 to 64 characters long; "
+        if not 2 <= len(name) <= MAX_LENGTHS["taskName"]:
+            add(Problem("taskName", f"Task name must be 2 to {MAX_LENGTHS['taskName']} characters long; "
                                     f"it has {len(name)}."))
         elif task_name_taken is not None and task_name_taken(name):
             add(Problem("taskName", f"Another campaign already uses the task name {name!r}; "
@@ -214,16 +254,14 @@ def check_body(
 
     # Message
     if required("source"):
-        one_of("source", {1: "uploaded voice file", 2: "audio sent with the task",
-                          3: "text-to-speech"})
         source = value("source")
         if source == 1:
             required("voiceFileId", " when the message is an uploaded voice file")
         elif source == 2:
             if required("uploadName", " when the audio is sent with the task"):
-                if not 5 <= len(value("uploadName")) <= 32:
-                    add(Problem("uploadName", "Upload file name must be 5 to 32 characters "
-                                              f"long; it has {len(value('uploadName'))}."))
+                if not 5 <= len(value("uploadName")) <= MAX_LENGTHS["uploadName"]:
+                    add(Problem("uploadName", f"Upload file name must be 5 to {MAX_LENGTHS['uploadName']} "
+                                              f"characters long; it has {len(value('uploadName'))}."))
             if required("baseFile", " when the audio is sent with the task"):
                 if not _is_base64(value("baseFile")):
                     add(Problem("baseFile", "Audio file is not valid base64; "
@@ -233,7 +271,6 @@ def check_body(
                 if value(name) in (None, ""):
                     add(Problem(name, f"{LABELS[name]} is required for text-to-speech.",
                                 TTS_TEXT_AND_LANGUAGE))
-            max_length("text", 1000)
     speaking_rate = value("speakingRate")
     if speaking_rate is not None:
         if isinstance(speaking_rate, bool) or not isinstance(speaking_rate, (int, float)):
@@ -241,30 +278,20 @@ def check_body(
         elif not 0.25 <= speaking_rate <= 4:
             add(Problem("speakingRate", "Speaking rate must be between 0.25 and 4 times normal "
                                         f"speed; it is {speaking_rate}."))
-    one_of("ssmlGender", {1: "male", 2: "female"})
 
     # Schedule
     if present("sendTime"):
-        _check_send_time(value("sendTime"), now.astimezone(provider_tz).replace(tzinfo=None), add)
-    if required("loopCount"):
-        int_range("loopCount", 1, 9, " times")
-    if required("maxCalls"):
-        int_range("maxCalls", 1, 999, " seconds")
-    int_range("maxRingingTime", 20, 120, " seconds")
-    int_range("delayPlay", 0, 999, " seconds")
-    int_range("delayHangup", 0, 999, " seconds")
+        _check_send_time(value("sendTime"), now, provider_tz, add)
+    required("loopCount")
+    required("maxCalls")
     _check_windows(value("allowSendTime"), add)
 
     # Hang-up SMS
-    one_of("hangUpSms", {0: "no", 1: "yes"})
-    for flag in PUSH_FLAGS:
-        one_of(flag, {0: "no", 1: "yes"})
     sms_names: list[str] = []
     if value("hangUpSms") == 1:
         why = " when a hang-up SMS is sent"
         required("smsAppId", why)
         if required("smsContent", why):
-            max_length("smsContent", 1000)
             sms_names = sms_placeholders(value("smsContent"))
             for name in sms_names:
                 if name not in TEXT_FIELDS:
@@ -288,26 +315,22 @@ def check_body(
     ):
         add(Problem("feedbackValue", f"Key that triggers the SMS must be one key, 0 to 9; "
                                      f"it is {feedback!r}."))
-    int_range("successPushTime", 0, 9999, " seconds")
-    max_length("senderId", 32)
 
     # Transfer to agents
-    one_of("toSeat", {0: "no", 1: "yes"})
     if value("toSeat") == 1:
         why = " when calls are transferred to agents"
         for name in ("sipGroupId", "outboundControl", "calloutRate", "toSeatType"):
             required(name, why)
-        one_of("outboundControl", {1: "proportional"})
-        int_range("calloutRate", 1, 100)
-        one_of("toSeatType", {1: "after the message", 2: "on a key press"})
         if value("toSeatType") == 2:
             required("toSeatKey", " when callers press a key to reach an agent")
-    int_range("toSeatKey", 0, 9)
-    if present("delayTransfer") and value("delayTransfer") < 0:
-        add(Problem("delayTransfer", "Delay before transfer cannot be negative."))
 
     problems.extend(_check_callees(value("numberInfoList"), sms_names))
     return problems
+
+
+def _printable(name: str) -> str:
+    """An unknown field's name as a key that any output can write (a lone surrogate as \\ud800)."""
+    return name.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _is_int(value) -> bool:
@@ -322,7 +345,7 @@ def _is_base64(text: str) -> bool:
     return True
 
 
-def _check_send_time(text: str, now_local: datetime, add) -> None:
+def _check_send_time(text: str, now: datetime, zone: tzinfo, add) -> None:
     try:
         if not _SEND_TIME.fullmatch(text):
             raise ValueError
@@ -332,9 +355,79 @@ def _check_send_time(text: str, now_local: datetime, add) -> None:
                                 "(year-month-day hours:minutes:seconds), or be left empty "
                                 "to start now."))
         return
-    if when < now_local.replace(microsecond=0):
+    try:
+        moment = wall_time(when, zone)
+    except ValueError as error:
+        add(Problem("sendTime", str(error)))
+        return
+    if moment < now.replace(microsecond=0):
         add(Problem("sendTime", f"Scheduled start {text} is in the past; pick a later time "
                                 "or leave it empty to start now."))
+
+
+def wall_time(naive: datetime, zone: tzinfo, label: str = "Scheduled start") -> datetime:
+    """A clock time of `zone` as a moment; ValueError saying why when there is none.
+
+    The night the clocks go back, a time happens twice: the first is meant, as Java's
+    LocalDateTime (the page's type of sendTime) reads it too. The night they go forward, an
+    hour never happens: refused rather than moved.
+    """
+    if naive >= LATEST_SEND_TIME:
+        raise ValueError(f"{label} {naive:%Y-%m-%d %H:%M:%S} is too far ahead; "
+                         f"pick a date before {LATEST_SEND_TIME:%Y-%m-%d}.")
+    moment = naive.replace(tzinfo=zone, fold=0)
+    happens = moment.astimezone(timezone.utc).astimezone(zone)
+    if happens.replace(tzinfo=None) != naive:
+        jump = happens.utcoffset() - moment.utcoffset()
+        raise ValueError(
+            f"{label} {naive:%Y-%m-%d %H:%M:%S} does not exist in {_zone_name(zone)}: the clocks go "
+            f"forward {_duration(jump)} that night, so it would become {happens:%H:%M:%S}. Pick a time "
+            f"that exists, such as {happens:%H:%M:%S}.")
+    return moment
+
+
+def fold_note(moment: datetime, zone: tzinfo, outcome: str = "is sent") -> str | None:
+    """Which one a moment is, when its clock time in `zone` happens twice (the clocks go back), or None."""
+    local = moment.astimezone(zone)
+    if local.replace(fold=1 - local.fold).utcoffset() == local.utcoffset():
+        return None
+    kind = "summer time" if local.dst() else "standard time"
+    return (f"{local:%H:%M} on {local:%Y-%m-%d} happens twice in {_zone_name(zone)} (the clocks go back "
+            f"that night); the {'second' if local.fold else 'first'} one ({kind}, {_offset(local)}) {outcome}.")
+
+
+def send_time_note(text, zone: tzinfo) -> str | None:
+    """For a valid sendTime that happens twice in the provider's zone: which one Laaffic calls at."""
+    try:
+        return fold_note(wall_time(datetime.strptime(text, SEND_TIME_FORMAT), zone), zone)
+    except (TypeError, ValueError):
+        return None  # check_body says what is wrong with it
+
+
+def send_moment_problem(moment: datetime, zone: tzinfo) -> str | None:
+    """Why a moment cannot be sent as a sendTime (a clock time of the provider's zone), or None: the
+    second of two equal clock times would be read as the first."""
+    local = moment.astimezone(zone)
+    if not local.fold:
+        return None
+    first = local.replace(fold=0)
+    return (f"Scheduled start is {local:%H:%M} on {local:%Y-%m-%d} in Laaffic's zone ({_zone_name(zone)}) for "
+            f"the second time that night ({_offset(local)}); Laaffic would call at the first "
+            f"{local:%H:%M} ({_offset(first)}), {_duration(first.utcoffset() - local.utcoffset())} earlier. "
+            "Pick a time outside the hour the clocks go back.")
+
+
+def _zone_name(zone: tzinfo) -> str:
+    return getattr(zone, "key", None) or str(zone)
+
+
+def _offset(local: datetime) -> str:
+    return local.isoformat()[-6:]
+
+
+def _duration(span: timedelta) -> str:
+    minutes = int(abs(span).total_seconds()) // 60
+    return f"{minutes // 60} hour{'s' if minutes // 60 != 1 else ''}" if minutes % 60 == 0 else f"{minutes} minutes"
 
 
 def _check_windows(windows, add) -> None:
@@ -354,7 +447,7 @@ def _check_windows(windows, add) -> None:
                                '{"strTime": "09:00", "endTime": "18:00"}.'))
             continue
         for name in window.keys() - WINDOW_FIELDS:
-            add(Problem(f"{where}.{name}", f"{name!r} is not a field of a calling window."))
+            add(Problem(f"{where}.{_printable(name)}", f"{name!r} is not a field of a calling window."))
         for name in ("strTime", "endTime"):
             text = window.get(name)
             if text in (None, ""):
@@ -411,7 +504,7 @@ def _callee_problems(i: int, callee, required_texts: list[str], seen: dict) -> l
         seen[number] = i
     if len(callee) > 1:
         for name in callee.keys() - CALLEE_FIELDS:
-            found.append(Problem(f"{where}.{name}", f"{name!r} is not a field of a callee; "
+            found.append(Problem(f"{where}.{_printable(name)}", f"{name!r} is not a field of a callee; "
                                                     "use calleeNumber and text1 to text10."))
         for name in TEXT_FIELDS:
             message = callee_text_problem(name, callee.get(name))

@@ -170,3 +170,40 @@ def test_tracking_commands_report_sync_status_cancel_and_results(simulator):
     assert code == 0 and "Submitted" in out
     _, out, _ = run("export_results", campaign.task_name)
     assert out.splitlines()[0].startswith("calleeNumber,text1") and len(out.splitlines()) == 4
+
+
+def without(body, *names):
+    for name in names:
+        body.pop(name, None)
+    return body
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"toSeat": 1, "sipGroupId": -5}, "sipGroupId"),
+    ({"toSeat": 0, "calloutRate": -1}, "calloutRate"),
+    ({"toSeat": 0, "toSeatType": -1}, "toSeatType"),
+    ({"toSeat": 0, "outboundControl": 40_000}, "outboundControl"),
+    ({"sipGroupId": 2**31}, "sipGroupId"),
+    ({"delayTransfer": 2**31}, "delayTransfer"),
+    ({"appId": "x" * 65}, "appId"),
+    ({"lan": "x" * 17}, "lan"),
+    ({"accent": "9" * 17}, "accent"),
+    ({"hangUpSms": 0, "smsAppId": "x" * 65}, "smsAppId"),
+    ({"taskName": "Spring\x00sale"}, "taskName"),
+    ({"text": "Hello \ud800"}, "text"),
+    ({"numberInfoList": [{"calleeNumber": "8613000000001", "text1": "to\x00m"}]}, "numberInfoList[0].text1"),
+])
+def test_check_refuses_what_loading_could_not_store_and_loading_agrees(tmp_path, example_body, changes, field):
+    path = tmp_path / "body.json"
+    path.write_text(json.dumps(dict(example_body, **changes)))  # escaped: "\ud800" is valid JSON, not UTF-8
+    code, out, _ = run("load_campaign", str(path), "--check", "--json")
+    assert code == 1 and field in json.loads(out)["errors"], out
+    code, out, _ = run("load_campaign", str(path), "--json")
+    assert code == 1 and field in json.loads(out)["errors"], out
+    assert not Campaign.objects.exists() and not Callee.objects.exists()
+
+
+def test_a_voice_file_id_too_long_to_store_is_refused(body_file, example_body):
+    without(example_body, "text", "lan").update(source=1, voiceFileId="x" * 129)
+    code, out, _ = run("load_campaign", body_file(example_body), "--check", "--json")
+    assert code == 1 and list(json.loads(out)["errors"]) == ["voiceFileId"]

@@ -270,3 +270,68 @@ def test_the_sms_a_callee_gets_has_its_texts_filled_in_and_nothing_else_touched(
     content = "Hi ${text1}, you owe ${text2} (${text10}); ${other} stays, ${text3} is empty"
     assert sms_filled(content, {"text1": "Ana", "text2": "12.50", "text10": "ref 7"}) == (
         "Hi Ana, you owe 12.50 (ref 7); ${other} stays,  is empty")
+
+
+MADRID = ZoneInfo("Europe/Madrid")
+
+
+@pytest.mark.parametrize("changes, bad_field", [
+    ({"hangUpSms": 0, "smsContent": "x" * 1001}, "smsContent"),
+    ({"hangUpSms": 0, "smsAppId": "x" * 65}, "smsAppId"),
+    ({"source": 1, "voiceFileId": "f.mp3", "text": "x" * 1001}, "text"),
+    ({"toSeat": 0, "calloutRate": 101}, "calloutRate"),
+    ({"toSeat": 0, "calloutRate": -1}, "calloutRate"),
+    ({"toSeat": 0, "toSeatType": 3}, "toSeatType"),
+    ({"toSeat": 0, "outboundControl": 2}, "outboundControl"),
+    ({"toSeat": 1, "sipGroupId": -5}, "sipGroupId"),
+    ({"sipGroupId": 2_147_483_647}, None),
+    ({"sipGroupId": 2_147_483_648}, "sipGroupId"),
+    ({"delayTransfer": 2_147_483_648}, "delayTransfer"),
+    ({"appId": "x" * 64}, None),
+    ({"appId": "x" * 65}, "appId"),
+    ({"lan": "x" * 17}, "lan"),
+    ({"accent": "x" * 17}, "accent"),
+    ({"senderId": "x" * 33, "hangUpSms": 0}, "senderId"),
+    ({"taskName": "ab\x00"}, "taskName"),
+    ({"text": "\udfff"}, "text"),
+    ({"sendTime": "9999-12-31 23:59:59"}, "sendTime"),
+    ({"\ud800": 1}, "\\ud800"),
+])
+def test_a_value_given_is_bounded_whatever_the_fields_around_it_say(example_body, changes, bad_field):
+    problems = check(with_changes(example_body, **changes))
+    assert fields(problems) == ([] if bad_field is None else [bad_field]), problems
+
+
+def test_every_integer_and_text_field_of_the_body_has_a_bound():
+    assert rules.INTEGER_FIELDS == rules.RANGES.keys() | rules.CHOICES.keys()
+    # sendTime and baseFile are bounded by their form (a date, base64 of a file).
+    assert rules.STRING_FIELDS == rules.MAX_LENGTHS.keys() | {"sendTime", "baseFile"}
+
+
+def test_a_send_time_the_clocks_skip_is_refused_saying_why():
+    body = with_changes(tts_minimal(), sendTime="2027-03-28 02:30:00")
+    problems = rules.check_body(body, now=NOW, provider_tz=MADRID)
+    assert [p.field for p in problems] == ["sendTime"]
+    assert problems[0].message == (
+        "Scheduled start 2027-03-28 02:30:00 does not exist in Europe/Madrid: the clocks go forward 1 hour that "
+        "night, so it would become 03:30:00. Pick a time that exists, such as 03:30:00.")
+    assert rules.check_body(with_changes(body, sendTime="2027-03-28 03:30:00"), now=NOW, provider_tz=MADRID) == []
+
+
+def test_a_send_time_that_happens_twice_is_valid_and_the_note_says_which_one_is_sent():
+    body = with_changes(tts_minimal(), sendTime="2027-10-31 02:30:00")
+    assert rules.check_body(body, now=NOW, provider_tz=MADRID) == []
+    assert rules.send_time_note("2027-10-31 02:30:00", MADRID) == (
+        "02:30 on 2027-10-31 happens twice in Europe/Madrid (the clocks go back that night); the first one "
+        "(summer time, +02:00) is sent.")
+    assert rules.send_time_note("2027-10-31 03:30:00", MADRID) is None
+    assert rules.send_time_note("2027-03-28 02:30:00", MADRID) is None  # refused by the check instead
+    assert rules.wall_time(datetime(2027, 10, 31, 2, 30), MADRID).utcoffset() == timedelta(hours=2)
+
+
+def test_the_second_of_two_equal_clock_times_cannot_be_sent():
+    second = datetime(2027, 10, 31, 1, 30, tzinfo=timezone.utc)  # 02:30 +01:00 in Madrid
+    assert "for the second time that night (+01:00)" in rules.send_moment_problem(second, MADRID)
+    assert "1 hour earlier" in rules.send_moment_problem(second, MADRID)
+    assert rules.send_moment_problem(second - timedelta(hours=1), MADRID) is None  # the first 02:30
+    assert rules.send_moment_problem(second, SHANGHAI) is None

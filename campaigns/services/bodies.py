@@ -63,9 +63,10 @@ def format_send_time(when: datetime | None) -> str | None:
 
 
 def parse_send_time(text: str | None) -> datetime | None:
+    """A body's sendTime as a moment; ValueError for a time the provider's zone skips."""
     if not text:
         return None
-    return datetime.strptime(text, rules.SEND_TIME_FORMAT).replace(tzinfo=provider_tz())
+    return rules.wall_time(datetime.strptime(text, rules.SEND_TIME_FORMAT), provider_tz())
 
 
 def window_to_provider(local_time: time, on: date) -> str:
@@ -162,6 +163,12 @@ def check(body: dict, *, exclude_campaign_id=None) -> list[rules.Problem]:
         return others.exists()
 
     return rules.check_body(body, now=timezone.now(), provider_tz=provider_tz(), task_name_taken=taken)
+
+
+def notes(body) -> list[rules.Problem]:
+    """What a reader of a body should know although nothing is wrong: which of two equal clock times is sent."""
+    note = rules.send_time_note(body.get("sendTime"), provider_tz()) if isinstance(body, dict) else None
+    return [rules.Problem("sendTime", note)] if note else []
 
 
 def resend_body(campaign: Campaign, body: dict) -> dict:

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -59,7 +61,14 @@ def campaign_problems(campaign: Campaign, callees: list[dict] | None = None) -> 
     voice = campaign.voice_file
     if campaign.source == Campaign.Source.VOICE_FILE and voice and not voice.provider_file_id and voice.audio:
         body["voiceFileId"] = PENDING_UPLOAD
-    return bodies.check(body, exclude_campaign_id=campaign.pk) + _recall_problems(campaign)
+    return _body_problems(campaign, body)
+
+
+def _body_problems(campaign: Campaign, body: dict) -> list[rules.Problem]:
+    problems = bodies.check(body, exclude_campaign_id=campaign.pk) + _recall_problems(campaign)
+    if campaign.send_time and (second := rules.send_moment_problem(campaign.send_time, bodies.provider_tz())):
+        problems.append(rules.Problem("sendTime", second))
+    return problems
 
 
 def _recall_problems(campaign: Campaign) -> list[rules.Problem]:
@@ -76,10 +85,22 @@ def _recall_problems(campaign: Campaign) -> list[rules.Problem]:
                           "Create a new campaign from the list instead: it leaves them out.")]
 
 
+def campaign_load_problems(body) -> list[rules.Problem]:
+    """Everything that stops `campaign_load` storing `body` (what `load_campaign --check` reports)."""
+    problems = bodies.check(body)
+    if problems or body["source"] != Campaign.Source.INLINE_FILE:
+        return problems
+    existing = VoiceFile.objects.filter(name=body["uploadName"]).first()
+    if existing is not None and bodies.file_bytes(existing) != base64.b64decode(body["baseFile"]):
+        return [rules.Problem("uploadName", f"A different recording is already stored as "
+                                            f"{body['uploadName']!r}; give this one another name.")]
+    return []
+
+
 @transaction.atomic
 def campaign_load(body, *, user=None) -> Campaign:
     """A draft campaign (with its callee list, SMS template and voice file) from a request body."""
-    problems = bodies.check(body)
+    problems = campaign_load_problems(body)
     if problems:
         raise InvalidCampaign(problems)
     task_name = body["taskName"]
@@ -114,19 +135,21 @@ def _voice_file_from_body(body) -> VoiceFile | None:
             name=_free_name(VoiceFile, file_id[:32]), provider_file_id=file_id,
         )
     if body["source"] == Campaign.Source.INLINE_FILE:
-        content = base64.b64decode(body["baseFile"])
         existing = VoiceFile.objects.filter(name=body["uploadName"]).first()
-        if existing is not None:
-            if bodies.file_bytes(existing) != content:
-                raise InvalidCampaign([rules.Problem(
-                    "uploadName", f"A different recording is already stored as "
-                                  f"{body['uploadName']!r}; give this one another name.")])
+        if existing is not None:  # the same recording: campaign_load_problems refuses another
             return existing
         voice = VoiceFile(name=body["uploadName"])
-        voice.audio.save(body["uploadName"], ContentFile(content), save=False)
+        voice.audio.save(_storage_name(body["uploadName"]), ContentFile(base64.b64decode(body["baseFile"])),
+                         save=False)
         voice.save()
         return voice
     return None
+
+
+def _storage_name(upload_name: str) -> str:
+    """The upload name as a plain file name for the media folder: a body may name folders ("../x.mp3")."""
+    name = re.sub(r"[^-\w.]", "", PurePosixPath(upload_name.replace("\\", "/")).name)
+    return name if name.strip(".") else "audio"
 
 
 def _free_name(model, wanted: str) -> str:
@@ -196,7 +219,7 @@ def campaign_submit(campaign_id, *, user_id=None, client: LaafficClient | None =
         attempt.delete()  # nothing was sent to the group-call endpoint
         return _after_error(campaign, error, "Uploading the voice file failed: ", task_sent=False)
     body = bodies.campaign_body(campaign)
-    problems = bodies.check(body, exclude_campaign_id=campaign.pk) + _recall_problems(campaign)
+    problems = _body_problems(campaign, body)
     if problems:
         attempt.delete()
         listed = "; ".join(f"{p.field}: {p.message}" for p in problems[:5])

@@ -199,3 +199,48 @@ def test_the_changelist_counts_each_campaigns_callees_and_sorts_by_them(admin_cl
         results = response.context["cl"].result_list
         assert [c.callee_count for c in results] == expected
         assert [c.task_name for c in results] == [f"Size {n}" for n in expected]
+
+
+# Madrid skips 02:00-03:00 on 2099-03-29 and lives 02:00-03:00 twice on 2099-10-25.
+
+
+def test_a_start_your_clocks_skip_is_refused_saying_why(editor, settings):
+    settings.TIME_ZONE = "Europe/Madrid"
+    data = form_data(CalleeFactory().callee_list, send_time_0="2099-03-29", send_time_1="02:30:00")
+    assert errors_of(editor.post(ADD_URL, data)) == {"send_time": [
+        "Scheduled start 2099-03-29 02:30:00 does not exist in Europe/Madrid: the clocks go forward 1 hour that "
+        "night, so it would become 03:30:00. Pick a time that exists, such as 03:30:00."]}
+    assert not Campaign.objects.exists()
+
+
+def test_a_start_that_happens_twice_in_your_zone_is_the_first_and_a_note_says_so(editor, settings):
+    settings.TIME_ZONE = "Europe/Madrid"
+    data = form_data(CalleeFactory().callee_list, send_time_0="2099-10-25", send_time_1="02:30:00")
+    response = editor.post(ADD_URL, data, follow=True)
+    assert Campaign.objects.get().send_time.isoformat() == "2099-10-25T00:30:00+00:00"
+    assert [str(m) for m in response.context["messages"]][:1] == [
+        "02:30 on 2099-10-25 happens twice in Europe/Madrid (the clocks go back that night); the first one "
+        "(summer time, +02:00) is used."]
+
+
+def test_a_start_that_is_the_second_of_two_equal_times_in_laaffics_zone_is_refused(editor, settings):
+    settings.LAAFFIC_TIME_ZONE = "Europe/Madrid"  # staff work in UTC
+    data = form_data(CalleeFactory().callee_list, send_time_0="2099-10-25", send_time_1="01:30:00")
+    errors = errors_of(editor.post(ADD_URL, data))
+    assert list(errors) == ["send_time"] and "for the second time that night (+01:00)" in errors["send_time"][0]
+    data.update(send_time_1="00:30:00")  # the first 02:30 in Madrid
+    response = editor.post(ADD_URL, data, follow=True)
+    assert Campaign.objects.get().send_time.isoformat() == "2099-10-25T00:30:00+00:00"
+    assert "the first one (summer time, +02:00) is sent." in str(list(response.context["messages"])[0])
+
+
+def test_the_confirmation_says_which_of_two_equal_start_times_is_sent(submitter, settings):
+    settings.LAAFFIC_TIME_ZONE = "Europe/Madrid"
+    from datetime import datetime, timezone
+
+    campaign = CampaignFactory(send_time=datetime(2099, 10, 25, 0, 30, tzinfo=timezone.utc))
+    page = submitter.post(CHANGELIST, {"action": "submit_to_laaffic", "_selected_action": [campaign.pk]})
+    assert page.context["reviews"][0]["notes"] == [
+        "02:30 on 2099-10-25 happens twice in Europe/Madrid (the clocks go back that night); the first one "
+        "(summer time, +02:00) is sent."]
+    assert "2099-10-25 00:30:00 +0000 (UTC) = 2099-10-25 02:30:00 (Europe/Madrid)" in page.content.decode()

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from campaigns import rules
 from campaigns.services import bodies
-from campaigns.services.campaigns import InvalidCampaign, campaign_load
+from campaigns.services.campaigns import InvalidCampaign, campaign_load, campaign_load_problems
 
 
 class Command(BaseCommand):
@@ -23,13 +23,13 @@ class Command(BaseCommand):
         if isinstance(body, Exception):
             errors = {"body": [f"{file} is not valid JSON: {body}"]}
         elif check:
-            errors = rules.errors_by_field(bodies.check(body)) or None
+            errors = rules.errors_by_field(campaign_load_problems(body)) or None
         else:
             try:
                 task_name = campaign_load(body).task_name
             except InvalidCampaign as invalid:
                 errors = invalid.errors
-        self._report(as_json, task_name, errors)
+        self._report(as_json, task_name, errors, rules.errors_by_field(bodies.notes(body)))
         if errors:
             raise SystemExit(1)
 
@@ -42,11 +42,14 @@ class Command(BaseCommand):
         except ValueError as error:
             return error
 
-    def _report(self, as_json, task_name, errors):
+    def _report(self, as_json, task_name, errors, notes):
         if as_json:
             line = {"valid": False, "errors": errors} if errors else {"valid": True, "task_name": task_name}
-            self.stdout.write(json.dumps(line, ensure_ascii=False))
-        elif errors:
+            self.stdout.write(json.dumps({**line, "notes": notes} if notes else line, ensure_ascii=False))
+            return
+        for field, messages in notes.items():
+            self.stdout.write(f"Note: {field}: {' '.join(messages)}")
+        if errors:
             self.stderr.write(f"The body has {sum(map(len, errors.values()))} problem(s):")
             for field, messages in errors.items():
                 for message in messages:
