@@ -305,7 +305,7 @@ class CampaignAdmin(CampaignTrackingMixin, admin.ModelAdmin):
     def _review(self, campaign):
         callees = bodies.callee_entries(campaign.callee_list_id)
         body = bodies.campaign_body(campaign, callees)
-        if campaign.parent_id:  # a re-call names its parent's task instead of listing numbers
+        if campaign.is_resend:  # Laaffic's resend names its parent's task instead of listing numbers
             shown = bodies.resend_body(campaign, body)
         else:
             more = len(callees) - BODY_PREVIEW_CALLEES

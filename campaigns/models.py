@@ -309,6 +309,12 @@ class Campaign(models.Model):
     def is_editable(self):
         return self.status in (self.Status.DRAFT, self.Status.FAILED)
 
+    @property
+    def is_resend(self):
+        """A re-call on its parent's own list is Laaffic's resend of that run; one with a list of its
+        own (the numbers left, see services/recalls.py) is a new group call."""
+        return self.parent_id is not None and self.callee_list_id == self.parent.callee_list_id
+
 
 class Submission(models.Model):
     """One attempt to POST a campaign. Written before the call, completed after it."""

@@ -14,6 +14,7 @@ from . import rules
 from .charts import bar_chart
 from .models import FINAL_PROVIDER_STATUSES, CallRecord, Campaign
 from .services.campaigns import InvalidCampaign, campaign_queue
+from .services.recalls import RecallPlan, recall_plans
 from .services.results import campaign_results, campaign_results_export
 from .services.tracking import CANCELLABLE, campaign_cancel, campaign_recall_create
 from .tasks import backfill_campaign, submit_campaign
@@ -22,10 +23,26 @@ RESULTS_PAGE_SIZE = 100
 
 
 class RecallForm(forms.Form):
-    task_name = forms.CharField(max_length=64, help_text="A new name: 2 to 64 characters.")
-    failed_only = forms.TypedChoiceField(
-        label="Who to call", coerce=lambda v: v == "1", initial="1", widget=forms.RadioSelect,
-        choices=[("1", "Only the numbers that were not reached"), ("0", "Every number again")])
+    task_name = forms.CharField(max_length=rules.MAX_LENGTHS["taskName"], help_text="A new name: 2 to 64 characters.")
+    failed_only = forms.TypedChoiceField(label="Who to call", coerce=lambda v: v == "1", initial="1",
+                                         widget=forms.RadioSelect)
+
+    def __init__(self, *args, plans: dict[bool, RecallPlan], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plans = plans
+        labels = {True: "Only the numbers that were not reached", False: "Every number again"}
+        self.fields["failed_only"].choices = [("1" if failed_only else "0", labels[failed_only])
+                                              for failed_only in plans]
+
+    def choices(self):
+        """Each choice's radio button with who it calls."""
+        return list(zip(self["failed_only"], self.plans.values()))
+
+    def clean_failed_only(self):
+        failed_only = self.cleaned_data["failed_only"]
+        if self.plans[failed_only].refusal:
+            raise forms.ValidationError(self.plans[failed_only].refusal)
+        return failed_only
 
 
 class CampaignTrackingMixin:
@@ -102,12 +119,13 @@ class CampaignTrackingMixin:
             self.message_user(request, "Pick one campaign to call again.", messages.WARNING)
             return None
         parent = queryset.get()
-        form = RecallForm(request.POST if "task_name" in request.POST else None,
-                          initial={"task_name": f"{parent.task_name} (again)"[:64]})
+        plans = recall_plans(parent)
+        form = RecallForm(request.POST if "task_name" in request.POST else None, plans=plans,
+                          initial={"task_name": f"{parent.task_name} (again)"[:rules.MAX_LENGTHS["taskName"]]})
         if request.POST.get("confirm") == "yes" and form.is_valid():
             try:
-                child = campaign_recall_create(parent, form.cleaned_data["task_name"],
-                                               failed_only=form.cleaned_data["failed_only"], user=request.user)
+                child, plan = campaign_recall_create(parent, form.cleaned_data["task_name"],
+                                                     failed_only=form.cleaned_data["failed_only"], user=request.user)
             except InvalidCampaign as invalid:
                 for problem in invalid.problems:
                     form.add_error("task_name" if problem.field == "taskName" else None, problem.message)
@@ -115,11 +133,11 @@ class CampaignTrackingMixin:
                 result = campaign_queue(child, user=request.user)
                 if result.queued:
                     transaction.on_commit(lambda: submit_campaign.delay(child.pk, user_id=request.user.pk))
-                self.message_user(request, f"{child} created as a new run of {parent}. {result.message}",
+                self.message_user(request, f"{child} created as a new run of {parent}: {plan.summary} {result.message}",
                                   messages.SUCCESS if result.queued else messages.ERROR)
                 return None
-        return self._confirmation(request, queryset, "call_again", f"Call {parent} again?",
-                                  {"parent": parent, "form": form})
+        return self._confirmation(request, queryset, "call_again", f"Call {parent} again?", {
+            "parent": parent, "form": form, "nobody_left": all(plan.refusal for plan in plans.values())})
 
     @admin.action(description="Fetch call results from Laaffic")
     def fetch_call_results(self, request, queryset):

@@ -164,10 +164,11 @@ def test_tracking_commands_report_sync_status_cancel_and_results(simulator):
                          "called", "success", "fail"}
     assert run("cancel_campaign", campaign.task_name)[0] == 0
     assert Campaign.objects.get(pk=campaign.pk).provider_status == ProviderStatus.CANCELLED
+    # Cancelled before any call: nobody was reached, and Laaffic's own resend would call nobody.
     code, out, _ = run("recall_campaign", campaign.task_name, "--task-name", "Again", "--failed-only")
-    assert code == 1 and "no numbers to call again" in out  # cancelled before any call: nobody to retry
+    assert code == 0 and "Again: Submitted. 3 numbers: 3 never called. Sent as a new group call" in out
     code, out, _ = run("recall_campaign", campaign.task_name, "--task-name", "Again 2")
-    assert code == 0 and "Submitted" in out
+    assert code == 0 and "3 numbers: Every number of the first run. Laaffic calls them again" in out
     _, out, _ = run("export_results", campaign.task_name)
     assert out.splitlines()[0].startswith("calleeNumber,text1") and len(out.splitlines()) == 4
 

@@ -18,6 +18,7 @@ from .. import rules
 from ..laaffic import LaafficClient, LaafficError
 from ..models import Callee, CalleeList, Campaign, SmsTemplate, Submission, VoiceFile
 from . import bodies
+from .recalls import recall_plan
 
 log = logging.getLogger(__name__)
 Status = Campaign.Status
@@ -72,17 +73,16 @@ def _body_problems(campaign: Campaign, body: dict) -> list[rules.Problem]:
 
 
 def _recall_problems(campaign: Campaign) -> list[rules.Problem]:
-    """A re-call makes Laaffic call its own copy of the first run's numbers: it cannot leave out
-    numbers put on the do-not-call list since, so it is refused while the list holds any."""
-    if not campaign.parent_id:
+    """Laaffic's resend calls its own copy of the first run's numbers: it is sent only while that is
+    exactly who is left (a number put on the do-not-call list since stops it)."""
+    if not campaign.is_resend:
         return []
-    count = bodies.suppressed_count(campaign.callee_list_id)
-    if not count:
+    plan = recall_plan(campaign.parent, failed_only=campaign.recall_failed_only)
+    if plan.resend:
         return []
-    return [rules.Problem("numberInfoList", f"{count:,} number{'s' if count != 1 else ''} of "
-                          f"“{campaign.callee_list}” {'are' if count != 1 else 'is'} now on the do-not-call list, "
-                          "and Call again cannot leave them out (Laaffic calls the first run's numbers). "
-                          "Create a new campaign from the list instead: it leaves them out.")]
+    return [rules.Problem("numberInfoList", f"Laaffic's resend of “{campaign.parent}” would no longer call exactly "
+                                            f"who is left: {plan.summary} Use Call again on “{campaign.parent}” "
+                                            "once more: it works out who is left.")]
 
 
 def campaign_load_problems(body) -> list[rules.Problem]:
@@ -106,7 +106,7 @@ def campaign_load(body, *, user=None) -> Campaign:
     task_name = body["taskName"]
     campaign = Campaign(created_by=user, **bodies.campaign_fields_from_body(body))
     campaign.callee_list = CalleeList.objects.create(
-        name=_free_name(CalleeList, f"{task_name} callees"),
+        name=free_name(CalleeList, f"{task_name} callees"),
         description=f"Loaded with the campaign {task_name}.",
     )
     Callee.objects.bulk_create(
@@ -121,7 +121,7 @@ def campaign_load(body, *, user=None) -> Campaign:
         values = {field: body.get(api_name) or "" for api_name, field in bodies.SMS_FIELDS.items()}
         campaign.sms_template = (
             SmsTemplate.objects.filter(**values).first()
-            or SmsTemplate.objects.create(name=_free_name(SmsTemplate, f"{task_name} SMS"), **values)
+            or SmsTemplate.objects.create(name=free_name(SmsTemplate, f"{task_name} SMS"), **values)
         )
     campaign.voice_file = _voice_file_from_body(body)
     campaign.save()
@@ -132,7 +132,7 @@ def _voice_file_from_body(body) -> VoiceFile | None:
     if body["source"] == Campaign.Source.VOICE_FILE:
         file_id = body["voiceFileId"]
         return VoiceFile.objects.filter(provider_file_id=file_id).first() or VoiceFile.objects.create(
-            name=_free_name(VoiceFile, file_id[:32]), provider_file_id=file_id,
+            name=free_name(VoiceFile, file_id[:32]), provider_file_id=file_id,
         )
     if body["source"] == Campaign.Source.INLINE_FILE:
         existing = VoiceFile.objects.filter(name=body["uploadName"]).first()
@@ -152,7 +152,8 @@ def _storage_name(upload_name: str) -> str:
     return name if name.strip(".") else "audio"
 
 
-def _free_name(model, wanted: str) -> str:
+def free_name(model, wanted: str) -> str:
+    """`wanted`, or `wanted (2)`, `(3)`...: the first that no other row of `model` is named."""
     limit = model._meta.get_field("name").max_length
     name, n = wanted[:limit], 1
     while model.objects.filter(name=name).exists():
@@ -224,7 +225,7 @@ def campaign_submit(campaign_id, *, user_id=None, client: LaafficClient | None =
         attempt.delete()
         listed = "; ".join(f"{p.field}: {p.message}" for p in problems[:5])
         return _finish(campaign, Status.FAILED, f"Not sent, the campaign has problems: {listed}")
-    if campaign.parent_id:
+    if campaign.is_resend:
         body = bodies.resend_body(campaign, body)
         return _post(campaign, body, attempt, "voice/group/call/resend", client.resend_task)
     return _post(campaign, body, attempt, "voice/group/call/send", client.send_group_call)
@@ -274,9 +275,9 @@ def _record(attempt, exchange, outcome, code, message, key_id=""):
 def _after_error(campaign, error: LaafficError, prefix="", *, task_sent=True) -> SubmitResult:
     """`task_sent` False: only a preliminary request (the voice file) failed, so no task can exist."""
     code = error.code or ""
-    if code == "-35" and campaign.parent_id:
-        return _finish(campaign, Status.FAILED, f"Laaffic found no numbers to call again in {campaign.parent}: "
-                                                "everyone it called was reached, or it called nobody.", code=code)
+    if code == "-35" and campaign.is_resend:
+        return _finish(campaign, Status.FAILED, f"Laaffic found no numbers to call again in {campaign.parent}, "
+                                                "so nothing was called. Delete this run.", code=code)
     if error.timed_out and task_sent:
         return _finish(
             campaign, Status.UNKNOWN,

@@ -15,11 +15,12 @@ from django.utils import timezone
 from ..laaffic import LaafficClient, LaafficError
 from ..laaffic import client as laaffic_client_module
 from ..laaffic import records as laaffic_records
-from ..rules import Problem
-from ..models import FINAL_PROVIDER_STATUSES, CallRecord, Callee, Campaign, ProviderStatus, Submission
+from ..models import FINAL_PROVIDER_STATUSES, CallRecord, Callee, CalleeList, Campaign, ProviderStatus, Submission
+from ..rules import NO_NUMBERS, TEXT_FIELDS, Problem
 from . import bodies
-from .campaigns import InvalidCampaign, campaign_problems, laaffic_client
+from .campaigns import InvalidCampaign, campaign_problems, free_name, laaffic_client
 from .database import refresh_statistics
+from .recalls import RecallPlan, recall_plan
 
 log = logging.getLogger(__name__)
 Status = Campaign.Status
@@ -148,28 +149,54 @@ def campaign_cancel(campaign: Campaign, *, client: LaafficClient | None = None) 
         return Outcome(False, f"Laaffic did not cancel {campaign}: {error.message}")
     Campaign.objects.filter(pk=campaign.pk).update(
         provider_status=ProviderStatus.CANCELLED, status_detail="Cancelled on Laaffic: no more calls are made.")
+    try:  # the counts as they stay (a final task is not synced again): Call again reads them
+        campaign_sync(Campaign.objects.get(pk=campaign.pk), client)
+    except LaafficError as error:
+        log.warning("campaign %s cancelled, its counts not refreshed: %s", campaign.pk, error.message)
     return Outcome(True, f"{campaign} is cancelled.")
 
 
 # Call again
 
 
-def campaign_recall_create(parent: Campaign, task_name: str, *, failed_only: bool, user=None) -> Campaign:
-    """A draft re-call of a finished campaign's numbers, checked like any campaign; raises InvalidCampaign."""
+def campaign_recall_create(parent: Campaign, task_name: str, *, failed_only: bool,
+                           user=None) -> tuple[Campaign, RecallPlan]:
+    """A draft re-call of a finished campaign, for exactly who is left (services/recalls.py), checked like
+    any campaign; raises InvalidCampaign, creating nothing, when nobody is left or it cannot be sent."""
     if parent.status != Status.SUBMITTED or parent.provider_status not in RECALLABLE:
         label = parent.get_provider_status_display() or "not finished"
         raise InvalidCampaign([Problem("taskName", f"{parent} can be called again once it has finished or "
                                                     f"was cancelled; on Laaffic it is {label.lower()}.")])
+    plan = recall_plan(parent, failed_only=failed_only)
+    if plan.refusal:
+        raise InvalidCampaign([Problem("numberInfoList", plan.refusal, NO_NUMBERS)])
     # A re-call starts now: the parent's start time has passed (and the re-call form asks for none).
     skip = {"id", "task_name", "parent", "recall_failed_only", "created_by", "send_time", *_outcome_fields()}
     values = {f.attname: getattr(parent, f.attname) for f in Campaign._meta.concrete_fields if f.name not in skip}
     child = Campaign(**values, task_name=task_name, parent=parent, recall_failed_only=failed_only,
                      created_by=user)
-    problems = campaign_problems(child)
-    if problems:
-        raise InvalidCampaign(problems)
-    child.save()
-    return child
+    with transaction.atomic():
+        if not plan.resend:
+            child.callee_list = _recall_list(parent, task_name, plan.callee_ids)
+        problems = campaign_problems(child)
+        if problems:
+            raise InvalidCampaign(problems)  # the new list goes with the transaction
+        child.save()
+    return child, plan
+
+
+def _recall_list(parent: Campaign, task_name: str, callee_ids: list[int]) -> CalleeList:
+    """A callee list of exactly these callees of the parent's list, with their texts."""
+    wanted = set(callee_ids)
+    callee_list = CalleeList.objects.create(
+        name=free_name(CalleeList, f"{task_name} callees"),
+        description=f"The numbers of “{parent.callee_list}” left to call after {parent}.")
+    rows = (Callee.objects.filter(callee_list_id=parent.callee_list_id).order_by("id")
+            .values_list("id", "number", *TEXT_FIELDS).iterator(chunk_size=5000))
+    Callee.objects.bulk_create(
+        (Callee(callee_list=callee_list, number=number, **dict(zip(TEXT_FIELDS, texts)))
+         for pk, number, *texts in rows if pk in wanted), batch_size=2000)
+    return callee_list
 
 
 def _outcome_fields():

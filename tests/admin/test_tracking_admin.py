@@ -1,13 +1,14 @@
 """After launch in the admin: progress, results page and export, cancel and call again."""
 import csv
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
 from campaigns.laaffic import records as laaffic_records
-from campaigns.models import Campaign, ProviderStatus
+from campaigns.models import CallRecord, Campaign, ProviderStatus, SuppressedNumber
 from campaigns.services.tracking import call_records_ingest
 from tests.factories import CalleeFactory, CampaignFactory
 
@@ -94,7 +95,7 @@ def test_call_again_creates_a_linked_run_and_submits_it(admin_client, simulator,
 
 
 def test_call_again_with_a_used_name_shows_the_error_on_the_form(admin_client):
-    parent = finished_campaign()
+    parent = finished_campaign(records=2)
     page = admin_client.post(CHANGELIST, {"action": "call_again", "_selected_action": [parent.pk], "confirm": "yes",
                                           "task_name": parent.task_name, "failed_only": "1"})
     assert "Another campaign already uses" in page.content.decode()
@@ -108,3 +109,47 @@ def test_cancel_has_its_own_permission(client):
     CampaignFactory()
     page = client.get(CHANGELIST).content.decode()
     assert "call_again" in page and "cancel_on_laaffic" not in page
+
+
+def call_again(client, parent, **confirm):
+    data = {"action": "call_again", "_selected_action": [parent.pk]}
+    if confirm:
+        data.update(confirm="yes", **confirm)
+    return client.post(CHANGELIST, data)
+
+
+def test_call_again_shows_how_many_each_choice_calls(admin_client):
+    parent = finished_campaign(records=4)  # two answered, two busy
+    response = call_again(admin_client, parent)
+    page = response.content.decode()
+    intro = page.split("This starts a new run")[1].split("</p>")[0]
+    assert "On Laaffic it is finished:\n4 of its 4 numbers called." in intro and "?" not in intro
+    assert re.findall(r'class="recall-count">([^<]*)<', page) == ["2 numbers", "4 numbers"]
+    assert "Called without an answer. Laaffic calls them again from its copy of the first run." in page
+    assert 'id="confirm-recall"' in page
+
+
+def test_call_again_says_nobody_is_left_and_creates_nothing(admin_client):
+    parent = finished_campaign(records=2)
+    CallRecord.objects.update(outcome=CallRecord.Outcome.ANSWERED)
+    page = call_again(admin_client, parent).content.decode()
+    assert re.findall(r'class="recall-count">([^<]*)<', page) == ["nobody", "2 numbers"]
+    assert "Nobody left to call: every number was reached." in page
+    page = call_again(admin_client, parent, task_name="Round two", failed_only="1").content.decode()
+    assert "Nobody left to call: every number was reached." in page.split('class="errorlist')[1]
+    SuppressedNumber.objects.bulk_create(SuppressedNumber(number=c.number) for c in parent.callee_list.callees.all())
+    page = call_again(admin_client, parent).content.decode()
+    assert 'id="nobody-left"' in page and 'id="confirm-recall"' not in page
+    assert Campaign.objects.count() == 1
+
+
+def test_call_again_leaving_out_the_do_not_call_list_says_how_many_are_called(admin_client, simulator,
+                                                                                django_capture_on_commit_callbacks):
+    parent = finished_campaign(records=3)
+    SuppressedNumber.objects.create(number="8613800000000")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_again(admin_client, parent, task_name="Round two", failed_only="0")
+    child = Campaign.objects.get(task_name="Round two")
+    assert list(child.callee_list.callees.values_list("number", flat=True)) == ["8613800000001", "8613800000002"]
+    assert child.status == Campaign.Status.SUBMITTED
+    assert [len(r["body"]["numberInfoList"]) for r in simulator.requests if r["path"].endswith("call/send")] == [2]

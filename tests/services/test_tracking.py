@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.laaffic import records as laaffic_records
-from campaigns.models import CallRecord, Campaign, ProviderStatus, Submission, SuppressedNumber
+from campaigns.models import CallRecord, Campaign, ProviderStatus, Submission
 from campaigns.services.campaigns import InvalidCampaign, campaign_queue, campaign_submit
 from campaigns.services.results import campaign_results
 from campaigns.services.tracking import (
@@ -141,8 +141,9 @@ def test_call_again_resends_only_the_numbers_not_reached_exactly_once(simulator)
     simulator.finish(parent.task_name)
     campaign_sync(parent)
     parent.refresh_from_db()
-    child = campaign_recall_create(parent, "Second try", failed_only=True)
+    child, plan = campaign_recall_create(parent, "Second try", failed_only=True)
     assert (child.parent, child.callee_list, child.tts_text) == (parent, parent.callee_list, parent.tts_text)
+    assert plan.resend and plan.count == parent.numbers_failed
     campaign_queue(child)
     assert campaign_submit(child.pk).status == Status.SUBMITTED
     assert campaign_submit(child.pk).status == Status.SUBMITTED
@@ -154,31 +155,12 @@ def test_call_again_resends_only_the_numbers_not_reached_exactly_once(simulator)
     assert child.submissions.get().url.endswith("voice/group/call/resend")
 
 
-def test_call_again_is_refused_while_numbers_of_the_list_are_on_the_do_not_call_list(simulator):
-    parent = submitted(callees=3)
-    simulator.finish(parent.task_name)
-    campaign_sync(parent)
-    parent.refresh_from_db()
-    number = parent.callee_list.callees.first().number
-    SuppressedNumber.objects.create(number=number, reason="asked not to be called")
-    with pytest.raises(InvalidCampaign) as refused:
-        campaign_recall_create(parent, "Second try", failed_only=False)
-    assert "1 number of" in refused.value.errors["numberInfoList"][0]
-    SuppressedNumber.objects.all().delete()
-    child = campaign_recall_create(parent, "Second try", failed_only=False)
-    assert campaign_queue(child).queued
-    SuppressedNumber.objects.create(number=number)  # added between the queueing and the sending
-    assert campaign_submit(child.pk).status == Status.FAILED
-    assert "do-not-call list" in Campaign.objects.get(pk=child.pk).status_detail
-    assert requests_to(simulator, "group/call/resend") == []
-
-
 def test_call_again_of_a_campaign_scheduled_in_the_past_starts_now(simulator):
     parent = submitted(callees=2)
     simulator.finish(parent.task_name)
     campaign_sync(parent)
     Campaign.objects.filter(pk=parent.pk).update(send_time=timezone.now() - timedelta(days=1))
-    child = campaign_recall_create(Campaign.objects.get(pk=parent.pk), "Second try", failed_only=False)
+    child, _ = campaign_recall_create(Campaign.objects.get(pk=parent.pk), "Second try", failed_only=False)
     assert child.pk and child.send_time is None
 
 

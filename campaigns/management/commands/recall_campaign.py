@@ -9,7 +9,8 @@ from .submit_campaign import submit_now
 
 
 class Command(BaseCommand):
-    help = "Call a finished campaign's numbers again, as a new run with its own task name."
+    help = ("Call a finished or cancelled campaign's numbers again, as a new run with its own task name: "
+            "every number, or only those not reached; never the do-not-call list.")
 
     def add_arguments(self, parser):
         parser.add_argument("task_name", help="the finished campaign")
@@ -19,11 +20,11 @@ class Command(BaseCommand):
     def handle(self, *args, task_name, new_name, failed_only, **options):
         parent = campaign_named(task_name)
         try:
-            child = campaign_recall_create(parent, new_name, failed_only=failed_only)
+            child, plan = campaign_recall_create(parent, new_name, failed_only=failed_only)
         except InvalidCampaign as invalid:
             raise CommandError("; ".join(p.message for p in invalid.problems)) from invalid
         result = submit_now(child)
         child.refresh_from_db()
-        self.stdout.write(f"{child.task_name}: {child.get_status_display()}. {result.message}")
+        self.stdout.write(f"{child.task_name}: {child.get_status_display()}. {plan.summary} {result.message}")
         if child.status != Campaign.Status.SUBMITTED:
             raise SystemExit(1)

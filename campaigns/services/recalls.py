@@ -1,0 +1,146 @@
+"""Call again: who is left to call, worked out before anything is created.
+
+Laaffic's resend (voice/group/call/resend) calls its own copy of the first run's numbers: all
+of them (`resendType` 0), or those it called without an answer (1). It cannot leave out a
+number put on the do-not-call list since, and it never calls the numbers a cancelled task did
+not reach. So a re-call goes through the resend only when the resend calls exactly the numbers
+left; otherwise it is a new group call with exactly those numbers (a callee list of its own,
+copied from the first run's with each callee's texts).
+
+"Not reached" is read from the call records: a number is reached when one of its calls was
+answered (voicemail, busy, no answer and failed calls are not). The records are complete when
+they name at least as many numbers as Laaffic says it called; a number with no record is then
+one Laaffic never called. Without complete records only Laaffic's own counts are known.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..models import CallRecord, Callee, Campaign, SuppressedNumber
+
+
+@dataclass
+class RecallPlan:
+    count: int | None  # numbers that will be called; None when that cannot be known yet
+    resend: bool  # through Laaffic's resend of the first run; else a new group call
+    details: str = ""  # who they are
+    refusal: str = ""  # why nobody is called (nobody left, results missing)
+    callee_ids: list[int] = field(default_factory=list)  # a new group call's callees, in list order
+
+    @property
+    def explanation(self) -> str:
+        how = ("Laaffic calls them again from its copy of the first run." if self.resend
+               else "Sent as a new group call with exactly these numbers and their texts.")
+        return f"{self.details[:1].upper()}{self.details[1:]}. {how}" if self.details else how
+
+    @property
+    def summary(self) -> str:
+        """One sentence for the command and the admin's message."""
+        return self.refusal or f"{_numbers(self.count)}: {self.explanation}"
+
+
+def recall_plan(parent: Campaign, *, failed_only: bool) -> RecallPlan:
+    """Who Call again on `parent` calls: every number of its run, or only those not reached."""
+    return recall_plans(parent)[failed_only]
+
+
+def recall_plans(parent: Campaign) -> dict[bool, RecallPlan]:
+    """Both choices, keyed by failed_only (not reached first), from one read of the list, the
+    do-not-call list and the records."""
+    callees = dict(Callee.objects.filter(callee_list_id=parent.callee_list_id).order_by("id")
+                   .values_list("number", "id"))
+    blocked = set(SuppressedNumber.objects.filter(number__in=Callee.objects.filter(
+        callee_list_id=parent.callee_list_id).values("number")).values_list("number", flat=True))
+    called, reached = set(), set()
+    for number, outcome in CallRecord.objects.filter(campaign=parent).values_list("callee_number", "outcome"):
+        called.add(number)
+        if outcome == CallRecord.Outcome.ANSWERED:
+            reached.add(number)
+    facts = _Facts(parent, callees, blocked, called, reached)
+    return {True: facts.not_reached(), False: facts.everyone()}
+
+
+@dataclass
+class _Facts:
+    parent: Campaign
+    callees: dict[str, int]  # number -> callee id, in list order
+    blocked: set[str]  # numbers of the list on the do-not-call list
+    called: set[str]  # numbers with a call record of the parent
+    reached: set[str]  # numbers with an answered call
+
+    @property
+    def complete(self) -> bool:
+        return self.parent.numbers_called is not None and len(self.called) >= self.parent.numbers_called
+
+    @property
+    def all_called(self) -> bool:
+        return self.parent.numbers_total is not None and self.parent.numbers_called == self.parent.numbers_total
+
+    def run(self) -> list[str] | None:
+        """The numbers of the parent's run: its list, unless it was itself a resend (Laaffic's copy)."""
+        if not self.parent.is_resend:
+            return list(self.callees)
+        if self.complete and self.all_called:
+            return [number for number in self.callees if number in self.called]
+        return None
+
+    def everyone(self) -> RecallPlan:
+        run = self.run()
+        if run is None:  # a resend whose numbers only Laaffic knows: safe while none is blocked
+            if self.blocked:
+                return self._missing_results("to leave out the numbers on the do-not-call list")
+            return RecallPlan(self.parent.numbers_total, True, "every number of the first run")
+        left = [number for number in run if number not in self.blocked]
+        if not left:
+            return _nobody(f"every number of “{self.parent.callee_list}” is on the do-not-call list.")
+        if len(left) == len(run):
+            return RecallPlan(self.parent.numbers_total or len(run), True, "every number of the first run")
+        return self._send(left, f"every number of the first run except {self._blocked(run)}")
+
+    def not_reached(self) -> RecallPlan:
+        parent = self.parent
+        if not self.complete:
+            unsure = self.blocked - self.reached
+            if self.all_called and parent.numbers_failed == 0:
+                return _nobody("Laaffic reached every number it called.")
+            if self.all_called and parent.numbers_failed and not unsure:
+                return RecallPlan(parent.numbers_failed, True, "those Laaffic counts as not reached (not every "
+                                                               "call's result is in yet)")
+            why = "to leave out the numbers on the do-not-call list" if unsure else "to call the numbers never called"
+            return self._missing_results(why)
+        run = self.run() or [number for number in self.callees if number in self.called]
+        unreached = [number for number in run if number not in self.reached]
+        left = [number for number in unreached if number not in self.blocked]
+        if not left:
+            blocked = " or is on the do-not-call list" if unreached else ""
+            return _nobody(f"every number was reached{blocked}.")
+        # What Laaffic's resendType 1 calls: the numbers it called without an answer.
+        if set(left) == self.called - self.reached:
+            return RecallPlan(len(left), True, "called without an answer")
+        never, blocked = sum(number not in self.called for number in left), self._blocked(unreached)
+        parts = [f"{len(left) - never:,} called without an answer" if len(left) > never else "",
+                 f"{never:,} never called" if never else "", f"{blocked} left out" if blocked else ""]
+        return self._send(left, ", ".join(part for part in parts if part))
+
+    def _blocked(self, numbers) -> str:
+        count = sum(number in self.blocked for number in numbers)
+        return f"{count:,} on the do-not-call list" if count else ""
+
+    def _send(self, left, details) -> RecallPlan:
+        return RecallPlan(len(left), False, details, callee_ids=[self.callees[number] for number in left])
+
+    def _missing_results(self, why) -> RecallPlan:
+        made = self.parent.numbers_called
+        known = (f"The site has the results of {len(self.called):,} of the {made:,} calls Laaffic made"
+                 if made is not None else "Laaffic has not said yet how many calls it made")
+        return RecallPlan(None, False, refusal=(
+            f"{known}, and needs every result {why}. Use “Fetch call results from Laaffic” on "
+            f"{self.parent}, then call again."))
+
+
+def _nobody(why: str) -> RecallPlan:
+    return RecallPlan(0, False, refusal=f"Nobody left to call: {why}")
+
+
+def _numbers(count: int | None) -> str:
+    return "The numbers" if count is None else f"{count:,} number{'s' if count != 1 else ''}"
