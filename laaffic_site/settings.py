@@ -182,13 +182,22 @@ CALLEE_IMPORT_MAX_MB = env.int("CALLEE_IMPORT_MAX_MB", default=50)
 
 LOGIN_URL = "admin:login"
 
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+# Everything goes to the console (the process manager keeps it), DEBUG or not. Django's own
+# default prints the `django` loggers only with DEBUG on and mails errors to ADMINS otherwise,
+# so without this a 500 in production left no line at all. Celery's worker puts its own
+# handler on the root logger; task errors are logged there with their traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Warnings and errors of every library (django-axes' lockouts among them).
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "campaigns": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-        "laaffic_site": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+        # Unhandled errors of requests (django.request, with their traceback), refused hosts.
+        "django": {"level": "INFO"},
+        "campaigns": {"level": LOG_LEVEL},
+        "laaffic_site": {"level": LOG_LEVEL},
     },
 }
