@@ -4,6 +4,7 @@ Everything that varies between a laptop and production is read from the
 environment (or a `.env` file beside manage.py); see `.env.example`.
 """
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
+    "axes",
     "campaigns",
 ]
 
@@ -57,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "laaffic_site.urls"
@@ -181,6 +185,21 @@ LAAFFIC_RETRY_MAX_SECONDS = env.float("LAAFFIC_RETRY_MAX_SECONDS", default=1800.
 CALLEE_IMPORT_MAX_MB = env.int("CALLEE_IMPORT_MAX_MB", default=50)
 
 LOGIN_URL = "admin:login"
+
+# Password guessing (django-axes). After LOGIN_FAILURE_LIMIT wrong passwords in a row, that user
+# name is refused from that address for LOGIN_LOCKOUT_MINUTES (counted from the last try, so
+# hammering on keeps it locked). Per name *and* address: a guesser elsewhere cannot lock a user
+# out everywhere, and colleagues behind the same office address are not locked with one of them.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+# Reverse proxies in front of the site that append the client's address to X-Forwarded-For;
+# 0 ignores the header (a client could write any address into it).
+LOGIN_PROXY_COUNT = env.int("LOGIN_PROXY_COUNT", default=0)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "laaffic_site.logins.client_ip"
+AXES_LOCKOUT_CALLABLE = "laaffic_site.logins.lockout_response"
 
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 # Everything goes to the console (the process manager keeps it), DEBUG or not. Django's own
