@@ -37,6 +37,7 @@ def test_an_unhandled_error_is_logged_with_its_traceback_and_the_page_shows_no_d
     assert response.status_code == 500
     page = response.content.decode()
     assert DETAIL not in page and "Traceback" not in page and "RuntimeError" not in page
+    assert "Something went wrong on our side" in page and "tell your site administrator" in page
     [record] = [r for r in caplog.records if r.name == "django.request"]
     assert record.levelname == "ERROR" and record.exc_info[1].args == (DETAIL,)
     logged = console.getvalue()
