@@ -213,6 +213,9 @@ class CampaignAdmin(CampaignTrackingMixin, admin.ModelAdmin):
     readonly_fields = (*OUTCOME_FIELDS, *RECALL_FIELDS, *TRACKING_FIELDS)
     fieldsets = campaign_fieldsets(WINDOW_INPUTS)
 
+    class Media:
+        css = {"all": ["campaigns/campaigns.css"]}  # status colours, the progress bar
+
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
         # Campaigns often share a big list: count each list on the page once.
@@ -279,9 +282,8 @@ class CampaignAdmin(CampaignTrackingMixin, admin.ModelAdmin):
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj):
-        colours = {"submitted": "#2e7d32", "failed": "#c62828", "unknown": "#ef6c00"}
-        return format_html('<b style="color:{}" title="{}">{}</b>', colours.get(obj.status, "inherit"),
-                           obj.status_detail, obj.get_status_display())
+        return format_html('<b class="status-{}" title="{}">{}</b>', obj.status, obj.status_detail,
+                           obj.get_status_display())  # coloured by campaigns.css
 
     @admin.action(description="Submit to Laaffic (starts calling, costs money)", permissions=["submit"])
     def submit_to_laaffic(self, request, queryset):
