@@ -309,8 +309,9 @@ class CampaignAdmin(CampaignTrackingMixin, admin.ModelAdmin):
             more = len(callees) - BODY_PREVIEW_CALLEES
             shown = dict(body, numberInfoList=callees[:BODY_PREVIEW_CALLEES]
                          + ([f"… and {more:,} more callees"] if more > 0 else []))
-        if "baseFile" in shown:
-            shown["baseFile"] = f"[{len(shown['baseFile']):,} characters of audio]"
+        if shown.get("baseFile") == bodies.AUDIO_SENT_LATER:
+            voice = campaign.voice_file
+            shown["baseFile"] = f"[{voice.name}: {voice.audio.size:,} bytes of audio, sent as base64]"
         return {
             "campaign": campaign,
             "callee_count": len(callees),

@@ -201,6 +201,7 @@ def campaign_submit(campaign_id, *, user_id=None, client: LaafficClient | None =
         attempt.delete()
         listed = "; ".join(f"{p.field}: {p.message}" for p in problems[:5])
         return _finish(campaign, Status.FAILED, f"Not sent, the campaign has problems: {listed}")
+    body = bodies.with_audio(campaign, body)
     if campaign.parent_id:
         body = bodies.resend_body(campaign, body)
         return _post(campaign, body, attempt, "voice/group/call/resend", client.resend_task)
@@ -358,6 +359,6 @@ def _upload_voice_file(campaign: Campaign, client: LaafficClient) -> None:
         return
     if not voice.audio:
         return  # the body check reports the missing id
-    reply = client.upload_voice_file(voice.name, bodies.file_bytes(voice))
+    reply = client.upload_voice_file(voice.name, bodies.audio_attachment(voice))
     VoiceFile.objects.filter(pk=voice.pk).update(provider_file_id=str(reply.data), uploaded_at=timezone.now())
     voice.provider_file_id = str(reply.data)
