@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator, slugify
 
 from . import rules
-from .forms import CampaignForm
+from .forms import CalleeForm, CampaignForm, SmsTemplateForm, SuppressedNumberForm, VoiceFileForm
 from .import_admin import upload_view
 from .models import Callee, CalleeList, Campaign, SmsTemplate, Submission, SuppressedNumber, VoiceFile
 from .services import bodies
@@ -98,6 +98,7 @@ class CalleeListAdmin(admin.ModelAdmin):
 
 @admin.register(SuppressedNumber)
 class SuppressedNumberAdmin(admin.ModelAdmin):
+    form = SuppressedNumberForm
     list_display = ("number", "reason", "added_by", "added_at")
     search_fields = ("number", "reason")
     list_select_related = ("added_by",)
@@ -123,6 +124,7 @@ class SuppressedNumberAdmin(admin.ModelAdmin):
 
 @admin.register(Callee)
 class CalleeAdmin(admin.ModelAdmin):
+    form = CalleeForm
     list_display = ("number", "callee_list", "text1", "text2", "text3")
     list_filter = ("callee_list",)
     list_select_related = ("callee_list",)
@@ -133,6 +135,7 @@ class CalleeAdmin(admin.ModelAdmin):
 
 @admin.register(SmsTemplate)
 class SmsTemplateAdmin(admin.ModelAdmin):
+    form = SmsTemplateForm
     list_display = ("name", "sms_app_id", "sender_id", "short_content")
     search_fields = ("name", "content")
 
@@ -143,6 +146,7 @@ class SmsTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(VoiceFile)
 class VoiceFileAdmin(admin.ModelAdmin):
+    form = VoiceFileForm
     list_display = ("name", "provider_file_id", "uploaded_at")
     search_fields = ("name", "provider_file_id")
     readonly_fields = ("uploaded_at",)

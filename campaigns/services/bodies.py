@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from .. import rules
+from ..importers import phones
 from ..laaffic import Attachment
 from ..models import Callee, Campaign, SuppressedNumber, VoiceFile
 
@@ -54,6 +56,7 @@ CALLEE_COLUMNS = ("number", *rules.TEXT_FIELDS)
 # Stands in for a recorded file's base64 until the request goes out (valid base64 itself, so
 # the checks pass): checking or previewing a campaign never reads or encodes the audio.
 AUDIO_SENT_LATER = "AudioEncodedWhenSent"
+MB = 1024 * 1024
 
 
 def provider_tz() -> ZoneInfo:
@@ -168,15 +171,44 @@ def audio_attachment(voice: VoiceFile) -> Attachment:
     return Attachment(lambda: voice.audio.storage.open(voice.audio.name, "rb"), voice.audio.size)
 
 
-def check(body: dict, *, exclude_campaign_id=None) -> list[rules.Problem]:
-    """The rules module with this site's clock, zone and task names."""
+def check(body: dict, *, exclude_campaign_id=None, entering=False) -> list[rules.Problem]:
+    """The rules module with this site's clock, zone and task names.
+
+    `entering`: the body brings new data into the site (load_campaign), so its numbers and
+    audio also get the checks of the site's other ways in (import, forms).
+    """
     def taken(name):
         others = Campaign.objects.filter(task_name=name)
         if exclude_campaign_id is not None:
             others = others.exclude(pk=exclude_campaign_id)
         return others.exists()
 
-    return rules.check_body(body, now=timezone.now(), provider_tz=provider_tz(), task_name_taken=taken)
+    problems = rules.check_body(body, now=timezone.now(), provider_tz=provider_tz(), task_name_taken=taken,
+                                number_problem=phones.number_problem if entering else None)
+    if entering and isinstance(body, dict) and body.get("source") == Campaign.Source.INLINE_FILE:
+        problems += _inline_audio_problems(body, problems)
+    return problems
+
+
+def _inline_audio_problems(body: dict, problems: list[rules.Problem]) -> list[rules.Problem]:
+    """A loaded body's audio: within VOICE_FILE_MAX_MB and audio its name's format, judged by its head."""
+    if any(p.field in ("uploadName", "baseFile") for p in problems):
+        return []
+    text = body["baseFile"]
+    size = len(text) * 3 // 4 - text.endswith("=") - text.endswith("==")
+    head = base64.b64decode(text[:4 * -(-rules.AUDIO_HEAD_BYTES // 3)])
+    message = audio_size_problem(size) or rules.audio_problem(body["uploadName"], head)
+    return [rules.Problem("baseFile", message)] if message else []
+
+
+def audio_size_problem(size: int) -> str | None:
+    """Why an audio file is too large to be a voice file (VOICE_FILE_MAX_MB), or None."""
+    limit = settings.VOICE_FILE_MAX_MB
+    if size <= limit * MB:
+        return None
+    shown = math.ceil(size * 10 / MB) / 10  # rounded up: 1.01 MB is not "1.0 MB" over a 1 MB limit
+    return (f"The audio file is {shown} MB; the limit is {limit} MB. Shorten the recording, "
+            "or export it as MP3 (a minute of speech is about 1 MB).")
 
 
 def resend_body(campaign: Campaign, body: dict) -> dict:

@@ -79,7 +79,7 @@ def _recall_problems(campaign: Campaign) -> list[rules.Problem]:
 @transaction.atomic
 def campaign_load(body, *, user=None) -> Campaign:
     """A draft campaign (with its callee list, SMS template and voice file) from a request body."""
-    problems = bodies.check(body)
+    problems = bodies.check(body, entering=True)
     if problems:
         raise InvalidCampaign(problems)
     task_name = body["taskName"]

@@ -23,7 +23,7 @@ class Command(BaseCommand):
         if isinstance(body, Exception):
             errors = {"body": [f"{file} is not valid JSON: {body}"]}
         elif check:
-            errors = rules.errors_by_field(bodies.check(body)) or None
+            errors = rules.errors_by_field(bodies.check(body, entering=True)) or None
         else:
             try:
                 task_name = campaign_load(body).task_name
