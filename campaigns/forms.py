@@ -2,6 +2,7 @@
 import copy
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.forms.models import construct_instance
@@ -183,6 +184,12 @@ class VoiceFileForm(forms.ModelForm):
         model = VoiceFile
         fields = "__all__"
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "audio" in self.fields:
+            self.fields["audio"].help_text = (f"The recording: MP3, M4A or WAV, up to {settings.VOICE_FILE_MAX_MB} MB, "
+                                              "in the format its file name says.")
+
     def clean(self):
         cleaned = super().clean()
         name, audio = cleaned.get("name"), cleaned.get("audio")
@@ -195,7 +202,7 @@ class VoiceFileForm(forms.ModelForm):
             if not problem:
                 head = audio.read(rules.AUDIO_HEAD_BYTES)
                 audio.seek(0)
-                problem = rules.audio_problem(name or audio.name, head)
+                problem = rules.audio_problem(name or audio.name, head, attached=audio.name)
             if problem:
                 self.add_error("audio", problem)
         if not audio and not cleaned.get("provider_file_id") and "name" not in self.errors:

@@ -190,16 +190,20 @@ def _mpeg_layer3_frame(head: bytes) -> bool:
     return sync_and_layer3 and not (version_reserved or bitrate_bad or rate_reserved)
 
 
-def audio_problem(name: str, head: bytes) -> str | None:
-    """Why a file stored as voice file `name` is not audio Laaffic plays, given its first bytes, or None."""
+def audio_problem(name: str, head: bytes, attached: str = "") -> str | None:
+    """Why a file sent as voice file `name` is not audio Laaffic plays, given its first bytes, or None.
+
+    `attached` is the name of the file as the user picked it, when it has one.
+    """
     found = audio_format(head)
+    what = f"The attached file {attached!r}" if attached else f"The audio of {name!r}"
     if found is None:
-        return (f"The file for {name!r} is not MP3, M4A or WAV audio (Laaffic plays only these). "
+        return (f"{what} is not MP3, M4A or WAV audio (Laaffic plays only these). "
                 "Export the recording as MP3 or WAV and attach that file.")
     named = name[name.rfind("."):].lower() if "." in name else ""
     if named in AUDIO_FORMATS and named != found:
-        return (f"The file for {name!r} holds {AUDIO_FORMATS[found]} audio, not {AUDIO_FORMATS[named]}; "
-                f"end the name in {found} instead.")
+        return (f"{what} is {AUDIO_FORMATS[found]} audio, but the file name {name!r} says "
+                f"{AUDIO_FORMATS[named]}; end the file name in {found} instead.")
     return None
 
 

@@ -221,7 +221,7 @@ def inline_audio(example_body, settings, tmp_path):
 def test_loaded_inline_audio_that_is_not_audio_is_refused_on_base_file(body_file, inline_audio):
     checked, loaded = load_both_ways(body_file, inline_audio("hello.wav", b"<html><body>hi</body></html>"))
     assert checked == loaded == {"baseFile": [
-        "The file for 'hello.wav' is not MP3, M4A or WAV audio (Laaffic plays only these). "
+        "The audio of 'hello.wav' is not MP3, M4A or WAV audio (Laaffic plays only these). "
         "Export the recording as MP3 or WAV and attach that file."]}
     assert not VoiceFile.objects.exists()
 

@@ -128,7 +128,7 @@ def test_a_file_that_is_not_audio_is_refused_on_the_audio_field(admin_client, me
     response = add_voice_file(admin_client, "greeting.wav", content, file_name=file_name)
     if content:
         assert errors_of(response) == {"audio": [
-            "The file for 'greeting.wav' is not MP3, M4A or WAV audio (Laaffic plays only these). "
+            f"The attached file {file_name!r} is not MP3, M4A or WAV audio (Laaffic plays only these). "
             "Export the recording as MP3 or WAV and attach that file."]}
     else:  # Django refuses an empty file before the audio check
         assert "The submitted file is empty." in errors_of(response)["audio"]
@@ -136,8 +136,9 @@ def test_a_file_that_is_not_audio_is_refused_on_the_audio_field(admin_client, me
 
 
 def test_a_recording_whose_content_does_not_match_its_extension_is_refused(admin_client, media):
-    errors = errors_of(add_voice_file(admin_client, "greeting.mp3", WAV))
-    assert errors == {"audio": ["The file for 'greeting.mp3' holds WAV audio, not MP3; end the name in .wav instead."]}
+    errors = errors_of(add_voice_file(admin_client, "greeting.mp3", WAV, file_name="Greeting final.wav"))
+    assert errors == {"audio": ["The attached file 'Greeting final.wav' is WAV audio, but the file name 'greeting.mp3' "
+                                "says MP3; end the file name in .wav instead."]}
 
 
 def test_a_recording_over_the_size_limit_gets_a_field_error_not_a_500(admin_client, media, settings):
