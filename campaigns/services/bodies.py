@@ -93,12 +93,12 @@ def local_windows(windows: list[dict], send_time: datetime | None) -> list[tuple
     return [(window_from_provider(w["start"], day), window_from_provider(w["end"], day)) for w in windows]
 
 
-# Callee and do-not-call numbers are both stored as the import's normalize writes them (every
-# form, import and load does; migration 0005 rewrote older rows), so equal text is the same number.
-
-
 def callee_entries(callee_list_id) -> list[dict]:
-    """numberInfoList for a callee list, in one query: do-not-call numbers and empty texts left out."""
+    """numberInfoList for a callee list, in one query: do-not-call numbers and empty texts left out.
+
+    Callee and do-not-call numbers are both stored as the import's normalize writes them (every
+    form, import and load does; migration 0005 rewrote older rows), so equal text is the same number.
+    """
     rows = (
         Callee.objects.filter(callee_list_id=callee_list_id)
         .exclude(number__in=SuppressedNumber.objects.values("number"))
