@@ -31,7 +31,7 @@ def test_do_not_call_rows_typed_by_hand_are_rewritten_and_matched_at_submit():
     callee_list = CalleeFactory(number="34612345679").callee_list
     CalleeFactory(callee_list=callee_list, number="447911123456")
     do_not_call("+34 612 345 679", "Asked on the phone")
-    do_not_call("00 44 7911 123456")
+    do_not_call("0044 7911123456")  # at most 15 characters, as the column holds
     assert bodies.suppressed_count(callee_list.pk) == 0  # the finding: typed entries matched nothing
     output = migrate()
     assert sorted(SuppressedNumber.objects.values_list("number", "reason")) == [
@@ -44,11 +44,11 @@ def test_rows_that_become_the_same_number_are_merged_into_the_earliest_keeping_e
     do_not_call("34612345679", "", days_ago=1)
     first = do_not_call("+34 612 345 679", "Complaint 2025-03", days_ago=9)
     do_not_call("0034612345679", "Asked on the phone", days_ago=3)
-    do_not_call("(+34) 612-345-679", "Complaint 2025-03", days_ago=2)
+    do_not_call("+34 612-345-679", "Complaint 2025-03", days_ago=2)
     output = migrate()
     (kept,) = SuppressedNumber.objects.all()
     assert (kept.pk, kept.number, kept.reason) == (first.pk, "34612345679", "Complaint 2025-03; Asked on the phone")
-    assert ("Do-not-call: merged '+34 612 345 679', '0034612345679', '(+34) 612-345-679', '34612345679' into "
+    assert ("Do-not-call: merged '+34 612 345 679', '0034612345679', '+34 612-345-679', '34612345679' into "
             "one entry 34612345679; reasons: Complaint 2025-03; Asked on the phone") in output
 
 
