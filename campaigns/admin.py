@@ -17,6 +17,7 @@ from django.utils.text import Truncator, slugify
 from . import rules
 from .forms import CalleeForm, CampaignForm, SmsTemplateForm, SuppressedNumberForm, VoiceFileForm
 from .import_admin import upload_view
+from .importers import phones
 from .models import Callee, CalleeList, Campaign, SmsTemplate, Submission, SuppressedNumber, VoiceFile
 from .services import bodies
 from .services.campaigns import campaign_problems, campaign_queue, campaign_refusal
@@ -96,8 +97,16 @@ class CalleeListAdmin(admin.ModelAdmin):
         return obj.callee_count
 
 
+class NumberSearchMixin:
+    """A search typed as a phone number ('+34 612 345 679') looks for the number as it is stored."""
+
+    def get_search_results(self, request, queryset, search_term):
+        number, reason = phones.normalize(search_term.strip())
+        return super().get_search_results(request, queryset, search_term if reason else number)
+
+
 @admin.register(SuppressedNumber)
-class SuppressedNumberAdmin(admin.ModelAdmin):
+class SuppressedNumberAdmin(NumberSearchMixin, admin.ModelAdmin):
     form = SuppressedNumberForm
     list_display = ("number", "reason", "added_by", "added_at")
     search_fields = ("number", "reason")
@@ -123,7 +132,7 @@ class SuppressedNumberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Callee)
-class CalleeAdmin(admin.ModelAdmin):
+class CalleeAdmin(NumberSearchMixin, admin.ModelAdmin):
     form = CalleeForm
     list_display = ("number", "callee_list", "text1", "text2", "text3")
     list_filter = ("callee_list",)

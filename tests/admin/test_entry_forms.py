@@ -44,6 +44,14 @@ def test_a_do_not_call_number_already_listed_in_another_form_is_refused_as_a_dup
     assert errors == {"number": ["This number is already on the do-not-call list."]}
 
 
+@pytest.mark.parametrize("term", ["+34 612 345 679", "0034 612-345-679", "34612345679", "Complaint"])
+def test_searching_the_do_not_call_list_finds_a_number_however_it_is_typed(admin_client, term):
+    SuppressedNumber.objects.create(number="34612345679", reason="Complaint")
+    SuppressedNumber.objects.create(number="34612345680")
+    response = admin_client.get(reverse("admin:campaigns_suppressednumber_changelist"), {"q": term})
+    assert [entry.number for entry in response.context["cl"].result_list] == ["34612345679"]
+
+
 def test_a_national_do_not_call_number_says_to_add_the_country_code(admin_client):
     errors = errors_of(add_do_not_call(admin_client, "0612 345 679"))
     assert errors["number"][0].startswith("'0612 345 679' starts with 0, so it is written without its country code.")
