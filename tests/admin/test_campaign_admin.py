@@ -199,3 +199,16 @@ def test_the_changelist_counts_each_campaigns_callees_and_sorts_by_them(admin_cl
         results = response.context["cl"].result_list
         assert [c.callee_count for c in results] == expected
         assert [c.task_name for c in results] == [f"Size {n}" for n in expected]
+
+
+def test_the_confirmation_names_the_recording_sent_with_the_task_without_reading_it(submitter, tmp_path, settings):
+    from django.core.files.base import ContentFile
+
+    from campaigns.models import VoiceFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    voice = VoiceFile(name="greeting.wav")
+    voice.audio.save("greeting.wav", ContentFile(b"RIFF\0\0\0\0WAVE" + b"\0" * 5000), save=True)
+    campaign = CampaignFactory(source=Campaign.Source.INLINE_FILE, voice_file=voice, tts_text="", language="")
+    page = submitter.post(CHANGELIST, {"action": "submit_to_laaffic", "_selected_action": [campaign.pk]})
+    assert "[greeting.wav: 5,012 bytes of audio, sent as base64]" in page.content.decode()
