@@ -15,8 +15,9 @@ from django.utils.html import format_html
 from django.utils.text import Truncator, slugify
 
 from . import rules
-from .forms import CampaignForm
+from .forms import CalleeForm, CampaignForm, SmsTemplateForm, SuppressedNumberForm, VoiceFileForm
 from .import_admin import upload_view
+from .importers import phones
 from .models import Callee, CalleeList, Campaign, SmsTemplate, Submission, SuppressedNumber, VoiceFile
 from .services import bodies
 from .services.campaigns import campaign_problems, campaign_queue, campaign_refusal
@@ -96,8 +97,17 @@ class CalleeListAdmin(admin.ModelAdmin):
         return obj.callee_count
 
 
+class NumberSearchMixin:
+    """A search typed as a phone number ('+34 612 345 679') looks for the number as it is stored."""
+
+    def get_search_results(self, request, queryset, search_term):
+        number, reason = phones.normalize(search_term.strip())
+        return super().get_search_results(request, queryset, search_term if reason else number)
+
+
 @admin.register(SuppressedNumber)
-class SuppressedNumberAdmin(admin.ModelAdmin):
+class SuppressedNumberAdmin(NumberSearchMixin, admin.ModelAdmin):
+    form = SuppressedNumberForm
     list_display = ("number", "reason", "added_by", "added_at")
     search_fields = ("number", "reason")
     list_select_related = ("added_by",)
@@ -122,7 +132,8 @@ class SuppressedNumberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Callee)
-class CalleeAdmin(admin.ModelAdmin):
+class CalleeAdmin(NumberSearchMixin, admin.ModelAdmin):
+    form = CalleeForm
     list_display = ("number", "callee_list", "text1", "text2", "text3")
     list_filter = ("callee_list",)
     list_select_related = ("callee_list",)
@@ -133,6 +144,7 @@ class CalleeAdmin(admin.ModelAdmin):
 
 @admin.register(SmsTemplate)
 class SmsTemplateAdmin(admin.ModelAdmin):
+    form = SmsTemplateForm
     list_display = ("name", "sms_app_id", "sender_id", "short_content")
     search_fields = ("name", "content")
 
@@ -143,6 +155,7 @@ class SmsTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(VoiceFile)
 class VoiceFileAdmin(admin.ModelAdmin):
+    form = VoiceFileForm
     list_display = ("name", "provider_file_id", "uploaded_at")
     search_fields = ("name", "provider_file_id")
     readonly_fields = ("uploaded_at",)
@@ -313,8 +326,9 @@ class CampaignAdmin(CampaignTrackingMixin, admin.ModelAdmin):
             more = len(callees) - BODY_PREVIEW_CALLEES
             shown = dict(body, numberInfoList=callees[:BODY_PREVIEW_CALLEES]
                          + ([f"… and {more:,} more callees"] if more > 0 else []))
-        if "baseFile" in shown:
-            shown["baseFile"] = f"[{len(shown['baseFile']):,} characters of audio]"
+        if shown.get("baseFile") == bodies.AUDIO_SENT_LATER:
+            voice = campaign.voice_file
+            shown["baseFile"] = f"[{voice.name}: {voice.audio.size:,} bytes of audio, sent as base64]"
         return {
             "campaign": campaign,
             "callee_count": len(callees),

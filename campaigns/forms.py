@@ -1,16 +1,19 @@
-"""The campaign form. Its checks are the rules module's, mapped onto form fields."""
+"""The admin's forms. Their checks are the rules module's and the import's, mapped onto form fields."""
 import copy
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.forms.models import construct_instance
 from django.utils import timezone
 
 from . import rules
-from .models import YES_NO, Campaign
+from .importers import phones
+from .models import YES_NO, Callee, Campaign, SmsTemplate, SuppressedNumber, VoiceFile
 from .services import bodies
 from .services.campaigns import campaign_problems
 
@@ -156,3 +159,82 @@ class CampaignForm(forms.ModelForm):
     def save(self, commit=True):
         self.instance.calling_windows = getattr(self, "calling_windows", self.instance.calling_windows)
         return super().save(commit)
+
+
+class PhoneNumberField(forms.CharField):
+    """A phone number as people type it, checked and stored as the CSV import stores it."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(max_length=None, help_text="Country code first, as you would dial it from abroad "
+                      "(e.g. +34 612 345 679); it is stored as digits only (34612345679).")
+        super().__init__(**kwargs)
+        self.widget.attrs["maxlength"] = 40  # room for spaces, dashes and brackets
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        number, reason = phones.normalize(value)
+        if reason:
+            raise ValidationError(reason, code="invalid")
+        return number
+
+
+class CalleeForm(forms.ModelForm):
+    class Meta:
+        model = Callee
+        fields = "__all__"
+        field_classes = {"number": PhoneNumberField}
+
+
+class SuppressedNumberForm(forms.ModelForm):
+    class Meta:
+        model = SuppressedNumber
+        fields = "__all__"
+        field_classes = {"number": PhoneNumberField}
+        error_messages = {"number": {"unique": "This number is already on the do-not-call list."}}
+
+
+class SmsTemplateForm(forms.ModelForm):
+    class Meta:
+        model = SmsTemplate
+        fields = "__all__"
+
+    def clean_content(self):
+        content = self.cleaned_data["content"]
+        problems = rules.sms_content_problems(content)
+        if problems:
+            raise ValidationError(problems)
+        return content
+
+
+class VoiceFileForm(forms.ModelForm):
+    class Meta:
+        model = VoiceFile
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "audio" in self.fields:
+            self.fields["audio"].help_text = (f"The recording: MP3, M4A or WAV, up to {settings.VOICE_FILE_MAX_MB} MB, "
+                                              "in the format its file name says.")
+
+    def clean(self):
+        cleaned = super().clean()
+        name, audio = cleaned.get("name"), cleaned.get("audio")
+        if audio and name:  # a recording is sent to Laaffic under its name
+            problem = rules.upload_name_problem(name)
+            if problem:
+                self.add_error("name", problem)
+        if isinstance(audio, UploadedFile):  # a new file; the stored one was checked when it came
+            problem = bodies.audio_size_problem(audio.size)
+            if not problem:
+                head = audio.read(rules.AUDIO_HEAD_BYTES)
+                audio.seek(0)
+                problem = rules.audio_problem(name or audio.name, head, attached=audio.name)
+            if problem:
+                self.add_error("audio", problem)
+        if not audio and not cleaned.get("provider_file_id") and "name" not in self.errors:
+            self.add_error("audio", "Attach the recording (MP3, M4A or WAV), or give the Laaffic voice file ID "
+                                    "of one already uploaded.")
+        return cleaned

@@ -177,18 +177,91 @@ def callee_text_problem(name: str, value) -> str | None:
     return None
 
 
+SMS_MAX = MAX_LENGTHS["smsContent"]
+
+
+def sms_content_problems(content: str) -> list[str]:
+    """Why a hang-up SMS text is not acceptable: its length and its ${...} variables."""
+    problems = []
+    if len(content) > SMS_MAX:
+        problems.append(f"{LABELS['smsContent']} is {len(content):,} characters long; the limit is {SMS_MAX:,}.")
+    return problems + sms_variable_problems(content)
+
+
+def sms_variable_problems(content: str) -> list[str]:
+    """The ${...} names of an SMS text that Laaffic does not fill."""
+    return [f"SMS text uses ${{{name}}}, which is not a variable Laaffic fills; use ${{text1}} to ${{text10}}."
+            for name in sms_placeholders(content) if name not in TEXT_FIELDS]
+
+
+# voice-api-reference.md §3 (voice/fileUpload): the formats Laaffic plays, by extension.
+AUDIO_FORMATS = {".mp3": "MP3", ".m4a": "M4A", ".wav": "WAV"}
+AUDIO_HEAD_BYTES = 12
+_M4A_BRANDS = {b"M4A ", b"M4B ", b"mp41", b"mp42", b"isom", b"iso2"}
+
+
+def upload_name_problem(name: str) -> str | None:
+    """Why a voice file's name (uploadName, fileName) is not acceptable, or None."""
+    if not 5 <= len(name) <= MAX_LENGTHS["uploadName"]:
+        return f"Upload file name must be 5 to {MAX_LENGTHS['uploadName']} characters long; it has {len(name)}."
+    if not name.lower().endswith(tuple(AUDIO_FORMATS)):
+        return (f"Upload file name {name!r} must end in .mp3, .m4a or .wav, the formats Laaffic plays "
+                "(e.g. greeting.mp3).")
+    return None
+
+
+def audio_format(head: bytes) -> str | None:
+    """The extension of the audio format the first bytes of a file show (.wav, .mp3, .m4a), or None."""
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return ".wav"
+    if head[:3] == b"ID3" or _mpeg_layer3_frame(head):
+        return ".mp3"
+    if head[4:8] == b"ftyp" and head[8:12] in _M4A_BRANDS:
+        return ".m4a"
+    return None
+
+
+def _mpeg_layer3_frame(head: bytes) -> bool:
+    """An MP3 without a tag starts with a frame header: 11 sync bits, layer III, no reserved values."""
+    if len(head) < 3 or head[0] != 0xFF:
+        return False
+    sync_and_layer3 = head[1] & 0b1110_0110 == 0b1110_0010
+    version_reserved = head[1] & 0b0001_1000 == 0b0000_1000
+    bitrate_bad, rate_reserved = head[2] >> 4 == 0b1111, head[2] & 0b0000_1100 == 0b0000_1100
+    return sync_and_layer3 and not (version_reserved or bitrate_bad or rate_reserved)
+
+
+def audio_problem(name: str, head: bytes, attached: str = "") -> str | None:
+    """Why a file sent as voice file `name` is not audio Laaffic plays, given its first bytes, or None.
+
+    `attached` is the name of the file as the user picked it, when it has one.
+    """
+    found = audio_format(head)
+    what = f"The attached file {attached!r}" if attached else f"The audio of {name!r}"
+    if found is None:
+        return (f"{what} is not MP3, M4A or WAV audio (Laaffic plays only these). "
+                "Export the recording as MP3 or WAV and attach that file.")
+    named = name[name.rfind("."):].lower() if "." in name else ""
+    if named in AUDIO_FORMATS and named != found:
+        return (f"{what} is {AUDIO_FORMATS[found]} audio, but the file name {name!r} says "
+                f"{AUDIO_FORMATS[named]}; end the file name in {found} instead.")
+    return None
+
+
 def check_body(
     body,
     *,
     now: datetime,
     provider_tz: tzinfo,
     task_name_taken: Callable[[str], bool] | None = None,
+    number_problem: Callable[[str], str | None] | None = None,
 ) -> list[Problem]:
     """Every problem with a group-call request body, as the provider's page defines it.
 
     `now` is an aware datetime; `sendTime` and the calling windows in the body are
     in `provider_tz`. `task_name_taken(name)` says whether another campaign of
-    this site already uses the name.
+    this site already uses the name. `number_problem(number)` adds the site's own
+    check of a callee number the API's form accepts (whether it can exist).
     """
     if not isinstance(body, Mapping):
         return [Problem("body", "The request must be a JSON object ({...}).")]
@@ -259,9 +332,9 @@ def check_body(
             required("voiceFileId", " when the message is an uploaded voice file")
         elif source == 2:
             if required("uploadName", " when the audio is sent with the task"):
-                if not 5 <= len(value("uploadName")) <= MAX_LENGTHS["uploadName"]:
-                    add(Problem("uploadName", f"Upload file name must be 5 to {MAX_LENGTHS['uploadName']} "
-                                              f"characters long; it has {len(value('uploadName'))}."))
+                message = upload_name_problem(value("uploadName"))
+                if message:
+                    add(Problem("uploadName", message))
             if required("baseFile", " when the audio is sent with the task"):
                 if not _is_base64(value("baseFile")):
                     add(Problem("baseFile", "Audio file is not valid base64; "
@@ -292,11 +365,9 @@ def check_body(
         why = " when a hang-up SMS is sent"
         required("smsAppId", why)
         if required("smsContent", why):
+            for message in sms_variable_problems(value("smsContent")):  # its length is bounded above
+                add(Problem("smsContent", message))
             sms_names = sms_placeholders(value("smsContent"))
-            for name in sms_names:
-                if name not in TEXT_FIELDS:
-                    add(Problem("smsContent", f"SMS text uses ${{{name}}}, which is not a "
-                                              "variable Laaffic fills; use ${text1} to ${text10}."))
         missing = [flag for flag in PUSH_FLAGS if value(flag) is None]
         if missing:
             for flag in missing:
@@ -324,7 +395,7 @@ def check_body(
         if value("toSeatType") == 2:
             required("toSeatKey", " when callers press a key to reach an agent")
 
-    problems.extend(_check_callees(value("numberInfoList"), sms_names))
+    problems.extend(_check_callees(value("numberInfoList"), sms_names, number_problem))
     return problems
 
 
@@ -459,7 +530,7 @@ def _check_windows(windows, add) -> None:
             add(Problem(f"{where}.endTime", "The window ends when it starts; it would never call."))
 
 
-def _check_callees(callees, sms_names: list[str]) -> list[Problem]:
+def _check_callees(callees, sms_names: list[str], number_problem=None) -> list[Problem]:
     if callees is None or callees == []:
         return [Problem("numberInfoList", "The campaign has no phone numbers to call; "
                                           "add at least one callee.", NO_NUMBERS)]
@@ -475,7 +546,7 @@ def _check_callees(callees, sms_names: list[str]) -> list[Problem]:
     seen: dict[str, int] = {}
     bad_callees = 0
     for i, callee in enumerate(callees):
-        found = _callee_problems(i, callee, required_texts, seen)
+        found = _callee_problems(i, callee, required_texts, seen, number_problem)
         if found:
             bad_callees += 1
             if len(problems) < MAX_CALLEE_PROBLEMS:
@@ -487,13 +558,13 @@ def _check_callees(callees, sms_names: list[str]) -> list[Problem]:
     return problems
 
 
-def _callee_problems(i: int, callee, required_texts: list[str], seen: dict) -> list[Problem]:
+def _callee_problems(i: int, callee, required_texts: list[str], seen: dict, number_problem) -> list[Problem]:
     where = f"numberInfoList[{i}]"
     if not isinstance(callee, Mapping):
         return [Problem(where, 'Each callee must look like {"calleeNumber": "8613000000001"}.')]
     found = []
     number = callee.get("calleeNumber")
-    message = callee_number_problem(number)
+    message = callee_number_problem(number) or (number_problem and number_problem(number))
     if message:
         found.append(Problem(f"{where}.calleeNumber", message))
     elif number in seen:

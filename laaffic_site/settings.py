@@ -206,6 +206,12 @@ LAAFFIC_RETRY_MAX_SECONDS = env.float("LAAFFIC_RETRY_MAX_SECONDS", default=1800.
 
 # Largest CSV file staff may upload as a callee or do-not-call list.
 CALLEE_IMPORT_MAX_MB = env.int("CALLEE_IMPORT_MAX_MB", default=50)
+# Largest recording staff may upload as a voice file (Laaffic documents no limit).
+VOICE_FILE_MAX_MB = env.int("VOICE_FILE_MAX_MB", default=20)
+# Uploads over 2.5 MB go to a temporary file, and no more of one is kept than the largest
+# limit above: the form refuses it by its size, which is still the size sent.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler",
+                        "laaffic_site.uploads.CappedUploadHandler"]
 
 LOGIN_URL = "admin:login"
 

@@ -208,3 +208,75 @@ def test_a_voice_file_id_too_long_to_store_is_refused(body_file, example_body):
     without(example_body, "text", "lan").update(source=1, voiceFileId="x" * 129)
     code, out, _ = run("load_campaign", body_file(example_body), "--check", "--json")
     assert code == 1 and list(json.loads(out)["errors"]) == ["voiceFileId"]
+
+
+def load_both_ways(body_file, body):
+    """(errors of --check, errors of loading): the same body, both must agree."""
+    path = body_file(body)
+    checked = json.loads(run("load_campaign", path, "--check", "--json")[1])
+    loaded = json.loads(run("load_campaign", path, "--json")[1])
+    return checked.get("errors"), loaded.get("errors")
+
+
+def test_a_body_number_that_cannot_exist_is_refused_with_the_imports_message(body_file, example_body):
+    example_body["numberInfoList"].append({"calleeNumber": "8610000000000"})
+    checked, loaded = load_both_ways(body_file, example_body)
+    assert checked == loaded
+    assert checked["numberInfoList[1].calleeNumber"] == ["'8610000000000' cannot exist for country code +86 (CN)."]
+    assert not Campaign.objects.exists() and not Callee.objects.exists()
+
+
+def test_a_body_number_written_another_way_than_the_import_stores_it_is_refused_not_rewritten(
+        body_file, example_body):
+    example_body["numberInfoList"].append({"calleeNumber": "0034612345679"})
+    checked, loaded = load_both_ways(body_file, example_body)
+    assert checked == loaded == {"numberInfoList[1].calleeNumber": [
+        "Phone number '0034612345679' is written another way than the import stores it: write it as "
+        "34612345679 (country code first, no 00 in front, no 0 after the country code)."]}
+    assert not Callee.objects.exists()
+
+
+def test_a_body_number_with_a_plus_keeps_the_apis_own_message(body_file, example_body):
+    example_body["numberInfoList"][0]["calleeNumber"] = "+8613000000001"
+    checked, _ = load_both_ways(body_file, example_body)
+    assert checked == {"numberInfoList[0].calleeNumber": [
+        "Phone number '+8613000000001' may only contain digits (country code first, no +, spaces or dashes)."]}
+
+
+@pytest.fixture
+def inline_audio(example_body, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    for name in ("text", "lan"):
+        example_body.pop(name)
+
+    def use(name, content):
+        example_body.update(source=2, uploadName=name, baseFile=base64.b64encode(content).decode())
+        return example_body
+
+    return use
+
+
+def test_loaded_inline_audio_that_is_not_audio_is_refused_on_base_file(body_file, inline_audio):
+    checked, loaded = load_both_ways(body_file, inline_audio("hello.wav", b"<html><body>hi</body></html>"))
+    assert checked == loaded == {"baseFile": [
+        "The audio of 'hello.wav' is not MP3, M4A or WAV audio (Laaffic plays only these). "
+        "Export the recording as MP3 or WAV and attach that file."]}
+    assert not VoiceFile.objects.exists()
+
+
+def test_loaded_inline_audio_over_the_size_limit_is_refused(body_file, inline_audio, settings):
+    settings.VOICE_FILE_MAX_MB = 1
+    checked, loaded = load_both_ways(body_file, inline_audio("hello.wav", b"RIFF\0\0\0\0WAVE" + b"\0" * (1 << 20)))
+    assert checked == loaded == {"baseFile": [
+        "The audio file is 1.1 MB; the limit is 1 MB. Shorten the recording, or export it as MP3 "
+        "(a minute of speech is about 1 MB)."]}
+    assert not VoiceFile.objects.exists()
+
+
+@pytest.mark.parametrize("size", [1 << 20, (1 << 20) - 1, (1 << 20) - 2])
+def test_loaded_inline_audio_at_the_size_limit_is_stored_whole(body_file, inline_audio, settings, size):
+    settings.VOICE_FILE_MAX_MB = 1
+    content = (b"RIFF\0\0\0\0WAVE" + b"\x01" * size)[:size]
+    code, out, _ = run("load_campaign", body_file(inline_audio("hello.wav", content)), "--json")
+    assert code == 0, out
+    assert VoiceFile.objects.get().audio.read() == content

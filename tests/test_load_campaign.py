@@ -59,7 +59,7 @@ def test_check_json_notes_which_of_two_equal_clock_times_is_sent(settings, tmp_p
 def test_loading_inline_audio_named_with_folders_stores_it_in_the_media_folder(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     body = {k: v for k, v in EXAMPLE.items() if k not in ("text", "lan")}
-    campaign = campaign_load(dict(body, source=2, uploadName="../../../etc/x.wav", baseFile="UklGRg=="))
+    campaign = campaign_load(dict(body, source=2, uploadName="../../../etc/x.wav", baseFile="UklGRgAAAABXQVZF"))
     assert campaign.voice_file.name == "../../../etc/x.wav"
     assert Path(campaign.voice_file.audio.path).parent == tmp_path / "media" / "voice_files"
 

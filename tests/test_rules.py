@@ -62,8 +62,10 @@ def test_a_minimal_text_to_speech_body_is_valid():
         ({"source": 1, "voiceFileId": "1202202254d4c.mp3"}, None),
         ({"source": 2, "uploadName": "a.mp3", "baseFile": "AAAA"}, None),
         ({"source": 2, "uploadName": "a.mp", "baseFile": "AAAA"}, "uploadName"),
-        ({"source": 2, "uploadName": "x" * 32, "baseFile": "AAAA"}, None),
-        ({"source": 2, "uploadName": "x" * 33, "baseFile": "AAAA"}, "uploadName"),
+        ({"source": 2, "uploadName": "x" * 28 + ".wav", "baseFile": "AAAA"}, None),
+        ({"source": 2, "uploadName": "x" * 29 + ".wav", "baseFile": "AAAA"}, "uploadName"),
+        ({"source": 2, "uploadName": "greeting", "baseFile": "AAAA"}, "uploadName"),
+        ({"source": 2, "uploadName": "greeting.ogg", "baseFile": "AAAA"}, "uploadName"),
         ({"source": 2, "uploadName": "hello.mp3", "baseFile": "not base64!"}, "baseFile"),
         ({"source": 2, "uploadName": "hello.mp3"}, "baseFile"),
         ({"text": "x" * 1000}, None),
@@ -335,3 +337,51 @@ def test_the_second_of_two_equal_clock_times_cannot_be_sent():
     assert "1 hour earlier" in rules.send_moment_problem(second, MADRID)
     assert rules.send_moment_problem(second - timedelta(hours=1), MADRID) is None  # the first 02:30
     assert rules.send_moment_problem(second, SHANGHAI) is None
+
+
+# The rules the admin forms share with check_body
+
+@pytest.mark.parametrize("head, found", [
+    (b"RIFF\x24\x00\x00\x00WAVEfmt ", ".wav"),
+    (b"ID3\x04\x00\x00\x00\x00\x00\x00\x00\x00", ".mp3"),
+    (b"\xff\xfb\x90\x64\x00\x00\x00\x00\x00\x00\x00\x00", ".mp3"),  # MPEG-1 layer III frame
+    (b"\xff\xf3\x48\xc4\x00\x00\x00\x00\x00\x00\x00\x00", ".mp3"),  # MPEG-2 layer III frame
+    (b"\x00\x00\x00\x20ftypM4A \x00\x00\x00\x00", ".m4a"),
+    (b"\x00\x00\x00\x1cftypisom\x00\x00\x02\x00", ".m4a"),
+    (b"\xff\xf1\x50\x80\x00\x1f\xfc\x00\x00\x00\x00\x00", None),  # AAC in ADTS: layer bits 00
+    (b"\xff\xfb\xf0\x64\x00\x00\x00\x00\x00\x00\x00\x00", None),  # bitrate index 1111 is not allowed
+    (b"\xff\xeb\x90\x64\x00\x00\x00\x00\x00\x00\x00\x00", None),  # reserved MPEG version
+    (b"RIFF\x24\x00\x00\x00AVI LIST", None),
+    (b"\x00\x00\x00\x20ftypqt  \x00\x00", None),
+    (b"<!doctype html>", None), (b"MZ\x90\x00\x03\x00\x00\x00", None), (b"%PDF-1.7", None),
+    (b"OggS\x00\x02", None), (b"", None),
+])
+def test_audio_is_recognised_by_its_first_bytes(head, found):
+    assert rules.audio_format(head) == found
+
+
+def test_an_upload_name_needs_5_to_32_characters_and_an_audio_extension():
+    assert rules.upload_name_problem("a.mp3") is None
+    assert rules.upload_name_problem("Welcome-Spring-2026-v2-FINAL.M4A") is None
+    assert rules.upload_name_problem("x.wav") is None
+    assert rules.upload_name_problem(".wav") == "Upload file name must be 5 to 32 characters long; it has 4."
+    assert "must end in .mp3, .m4a or .wav" in rules.upload_name_problem("greeting.ogg")
+
+
+def test_sms_content_is_checked_the_same_way_in_a_template_and_in_a_body(example_body):
+    content = "Hi ${name}, " + "x" * 1000
+    example_body.update(hangUpSms=1, smsContent=content, ringPush=1)
+    from_body = [p.message for p in check(example_body) if p.field == "smsContent"]
+    assert from_body == rules.sms_content_problems(content) == [
+        "SMS text is 1,012 characters long; the limit is 1,000.",
+        "SMS text uses ${name}, which is not a variable Laaffic fills; use ${text1} to ${text10}."]
+    assert rules.sms_content_problems("Hi ${text1}, ${text10}") == []
+
+
+def test_the_sites_number_check_is_added_to_the_apis_without_repeating_it():
+    body = tts_minimal()
+    body["numberInfoList"] = [{"calleeNumber": "1234567"}, {"calleeNumber": "+1234567"}]
+    problems = check(body, number_problem=lambda number: f"{number} cannot exist")
+    assert [(p.field, p.message) for p in problems] == [
+        ("numberInfoList[0].calleeNumber", "1234567 cannot exist"),
+        ("numberInfoList[1].calleeNumber", rules.callee_number_problem("+1234567"))]

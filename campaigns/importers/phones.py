@@ -77,6 +77,21 @@ def normalize(raw: str, default_region: str | None = None) -> tuple[str, str]:
     return valid, ""
 
 
+def number_problem(digits: str) -> str | None:
+    """Why a number in the API's digits form is not the number an import would store, or None.
+
+    A body's numbers are not rewritten: one written another way (0034..., a 0 after the
+    country code) would be called as written and miss its do-not-call entry.
+    """
+    stored, reason = normalize(digits)
+    if reason:
+        return reason
+    if stored != digits:
+        return (f"Phone number {digits!r} is written another way than the import stores it: write it as "
+                f"{stored} (country code first, no 00 in front, no 0 after the country code).")
+    return None
+
+
 def _national(text: str, digits: str, region: str) -> tuple[str, str]:
     """The number read as written in `region` (trunk prefix and all), or why it is not valid there."""
     code = phonenumbers.country_code_for_region(region)

@@ -2,7 +2,7 @@
 
 Pure Python: imports neither Django nor the project's models or settings.
 """
-from campaigns.laaffic.client import Exchange, LaafficClient, RecordPage, Reply, TaskPage
+from campaigns.laaffic.client import Attachment, Exchange, JsonBody, LaafficClient, RecordPage, Reply, TaskPage
 from campaigns.laaffic.errors import LaafficError, describe_code
 from campaigns.laaffic.records import (
     CallRecord, TaskStatus, outcome, parse_push, parse_record, parse_task,
@@ -10,6 +10,6 @@ from campaigns.laaffic.records import (
 from campaigns.laaffic.signing import sign
 from campaigns.laaffic.simulator import Simulator
 
-__all__ = ["LaafficClient", "LaafficError", "Exchange", "Reply", "TaskPage", "RecordPage",
+__all__ = ["LaafficClient", "LaafficError", "Attachment", "JsonBody", "Exchange", "Reply", "TaskPage", "RecordPage",
            "TaskStatus", "CallRecord", "parse_task", "parse_record", "parse_push", "outcome",
            "sign", "Simulator", "describe_code"]

@@ -6,13 +6,15 @@ goes through `LaafficClient._request`.
 from __future__ import annotations
 
 import base64
+import io
 import json
 import logging
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, BinaryIO
 
 import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError
@@ -37,6 +39,8 @@ MAX_RECORD_WINDOW = timedelta(days=31)
 RECORD_LOOK_BACK = timedelta(days=62)
 
 MAX_RESPONSE_TEXT = 10_000
+# Bytes of a file read per base64 chunk of a request body (a multiple of 3: no padding mid-text).
+ATTACHMENT_CHUNK = 3 << 16
 CONNECT_TIMEOUT = 5.0
 # The provider documents two envelopes and never says which endpoint uses
 # which for sure (voice-api-reference.md §1.3), so both are read everywhere.
@@ -72,6 +76,59 @@ class Exchange:
     http_status: int | None = None
     response_text: str | None = None
     duration_ms: int = 0
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent as one base64 JSON string (`baseFile`, `file`), encoded while the request goes out.
+
+    `open()` gives a new binary file object each time, so a re-signed request can send it
+    again. `len()` is the length of its base64 text, as for the string it stands for.
+    """
+
+    open: Callable[[], BinaryIO]
+    size: int
+
+    @classmethod
+    def of_bytes(cls, content: bytes) -> Attachment:
+        return cls(lambda: io.BytesIO(content), len(content))
+
+    def __len__(self) -> int:
+        return 4 * -(-self.size // 3)
+
+    def chunks(self) -> Iterator[bytes]:
+        with self.open() as handle:
+            rest = b""
+            while block := handle.read(ATTACHMENT_CHUNK):
+                block = rest + block
+                cut = len(block) - len(block) % 3
+                rest = block[cut:]
+                yield base64.b64encode(block[:cut])
+            yield base64.b64encode(rest)
+
+
+class JsonBody:
+    """A JSON request body whose attachments are encoded while it is sent, one chunk at a time.
+
+    Iterable with a length, so `requests` streams it with a Content-Length header.
+    """
+
+    def __init__(self, body: dict, **dumps_options):
+        marker = uuid.uuid4().hex
+        self.attachments = [value for value in body.values() if isinstance(value, Attachment)]
+        text = json.dumps({k: marker if isinstance(v, Attachment) else v for k, v in body.items()},
+                          ensure_ascii=False, **dumps_options)
+        self.pieces = text.encode("utf-8").split(f'"{marker}"'.encode())
+
+    def __len__(self) -> int:
+        return sum(map(len, self.pieces)) + sum(len(a) + 2 for a in self.attachments)
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self.pieces[0]
+        for attachment, piece in zip(self.attachments, self.pieces[1:]):
+            yield b'"'
+            yield from attachment.chunks()
+            yield b'"' + piece
 
 
 @dataclass
@@ -138,11 +195,11 @@ class LaafficClient:
         # group-call-send.txt
         return self._request("POST", GROUP_CALL_SEND, body)
 
-    def upload_voice_file(self, file_name: str, content: bytes) -> Reply:
+    def upload_voice_file(self, file_name: str, content: bytes | Attachment) -> Reply:
         """Upload an audio file; `reply.data` is the voice file id to use as voiceFileId."""
         # voice-api-reference.md §3 (voice/fileUpload)
-        body = {"fileName": file_name, "file": base64.b64encode(content).decode("ascii")}
-        return self._request("POST", FILE_UPLOAD, body)
+        file = content if isinstance(content, Attachment) else Attachment.of_bytes(content)
+        return self._request("POST", FILE_UPLOAD, {"fileName": file_name, "file": file})
 
     def query_tasks(
         self,
@@ -221,11 +278,11 @@ class LaafficClient:
         url = f"{self.base_url.rstrip('/')}/{path.lstrip('/')}"
         headers = auth_headers(self.api_key, self._api_secret, int(self.clock()))
         exchange = Exchange(method, url, redact_headers(headers), body)
+        data = JsonBody(body)
         started = time.monotonic()
         try:
             response = self.session.request(
-                method, url, headers=headers,
-                data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
+                method, url, headers=headers, data=data.pieces[0] if not data.attachments else data,
                 timeout=(min(CONNECT_TIMEOUT, self.timeout), self.timeout),
             )
         except requests.RequestException as exc:

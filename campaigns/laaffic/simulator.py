@@ -45,13 +45,12 @@ from campaigns.laaffic.errors import PROVIDER_TEXTS
 from campaigns.laaffic.signing import (
     CONTENT_TYPE, DOC_API_KEY, DOC_API_SECRET, redact_headers, sign,
 )
-from campaigns.rules import SEND_TIME_FORMAT, TEXT_FIELDS, check_body
+from campaigns.rules import SEND_TIME_FORMAT, TEXT_FIELDS, check_body, upload_name_problem
 
 logger = logging.getLogger(__name__)
 
 # When a body has several problems, the provider's specific codes win over -22.
 CODE_PRIORITY = ("-35", "-53", "-41", "-38")
-AUDIO_EXTENSIONS = (".mp3", ".m4a", ".wav")
 FIRST_KEY_ID = 100001
 TASK_ID_NAMES = ("jobId", "taskId")
 
@@ -596,10 +595,9 @@ class Simulator:
     def _upload_voice_file(self, body: dict) -> tuple[str, str, Any]:
         # voice-api-reference.md §3 (voice/fileUpload)
         name, content = body.get("fileName"), _decode_base64(body.get("file"))
-        if not (isinstance(name, str) and 5 <= len(name) <= 32
-                and name.lower().endswith(AUDIO_EXTENSIONS)):
-            return "-22", (f"{PROVIDER_TEXTS['-22']}: fileName must be 5-32 characters "
-                           f"ending in {', '.join(AUDIO_EXTENSIONS)}"), None
+        problem = upload_name_problem(name) if isinstance(name, str) else "fileName must be text"
+        if problem:
+            return "-22", f"{PROVIDER_TEXTS['-22']}: {problem}", None
         if not content:
             return "-22", f"{PROVIDER_TEXTS['-22']}: file must be non-empty base64", None
         extension = name[name.rindex("."):].lower()

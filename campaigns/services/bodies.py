@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -15,7 +16,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from .. import rules
-from ..models import Callee, Campaign, SuppressedNumber
+from ..importers import phones
+from ..laaffic import Attachment
+from ..models import Callee, Campaign, SuppressedNumber, VoiceFile
 
 # API name -> model field, for the values copied as they are.
 SCALARS = {
@@ -50,6 +53,10 @@ SCALARS = {
 }
 SMS_FIELDS = {"smsAppId": "sms_app_id", "smsContent": "content", "senderId": "sender_id"}
 CALLEE_COLUMNS = ("number", *rules.TEXT_FIELDS)
+# Stands in for a recorded file's base64 until the request goes out (valid base64 itself, so
+# the checks pass): checking or previewing a campaign never reads or encodes the audio.
+AUDIO_SENT_LATER = "AudioEncodedWhenSent"
+MB = 1024 * 1024
 
 
 def provider_tz() -> ZoneInfo:
@@ -88,7 +95,11 @@ def local_windows(windows: list[dict], send_time: datetime | None) -> list[tuple
 
 
 def callee_entries(callee_list_id) -> list[dict]:
-    """numberInfoList for a callee list, in one query: do-not-call numbers and empty texts left out."""
+    """numberInfoList for a callee list, in one query: do-not-call numbers and empty texts left out.
+
+    Callee and do-not-call numbers are both stored as the import's normalize writes them (every
+    form, import and load does; migration 0005 rewrote older rows), so equal text is the same number.
+    """
     rows = (
         Callee.objects.filter(callee_list_id=callee_list_id)
         .exclude(number__in=SuppressedNumber.objects.values("number"))
@@ -126,7 +137,7 @@ def campaign_body(campaign: Campaign, callees: list[dict] | None = None) -> dict
         body["voiceFileId"] = voice.provider_file_id
     elif voice is not None and campaign.source == Campaign.Source.INLINE_FILE:
         body["uploadName"] = voice.name
-        body["baseFile"] = base64.b64encode(file_bytes(voice)).decode("ascii")
+        body["baseFile"] = AUDIO_SENT_LATER if voice.audio else ""
     if campaign.sms_template_id is not None:
         for api_name, field in SMS_FIELDS.items():
             value = getattr(campaign.sms_template, field)
@@ -154,15 +165,55 @@ def campaign_fields_from_body(body: dict) -> dict:
     return fields
 
 
-def check(body: dict, *, exclude_campaign_id=None) -> list[rules.Problem]:
-    """The rules module with this site's clock, zone and task names."""
+def with_audio(campaign: Campaign, body: dict) -> dict:
+    """The body to send: the recorded file's base64 in place of AUDIO_SENT_LATER, encoded while sent."""
+    if body.get("baseFile") != AUDIO_SENT_LATER:
+        return body
+    return {**body, "baseFile": audio_attachment(campaign.voice_file)}
+
+
+def audio_attachment(voice: VoiceFile) -> Attachment:
+    return Attachment(lambda: voice.audio.storage.open(voice.audio.name, "rb"), voice.audio.size)
+
+
+def check(body: dict, *, exclude_campaign_id=None, entering=False) -> list[rules.Problem]:
+    """The rules module with this site's clock, zone and task names.
+
+    `entering`: the body brings new data into the site (load_campaign), so its numbers and
+    audio also get the checks of the site's other ways in (import, forms).
+    """
     def taken(name):
         others = Campaign.objects.filter(task_name=name)
         if exclude_campaign_id is not None:
             others = others.exclude(pk=exclude_campaign_id)
         return others.exists()
 
-    return rules.check_body(body, now=timezone.now(), provider_tz=provider_tz(), task_name_taken=taken)
+    problems = rules.check_body(body, now=timezone.now(), provider_tz=provider_tz(), task_name_taken=taken,
+                                number_problem=phones.number_problem if entering else None)
+    if entering and isinstance(body, dict) and body.get("source") == Campaign.Source.INLINE_FILE:
+        problems += _inline_audio_problems(body, problems)
+    return problems
+
+
+def _inline_audio_problems(body: dict, problems: list[rules.Problem]) -> list[rules.Problem]:
+    """A loaded body's audio: within VOICE_FILE_MAX_MB and audio its name's format, judged by its head."""
+    if any(p.field in ("uploadName", "baseFile") for p in problems):
+        return []
+    text = body["baseFile"]
+    size = len(text) * 3 // 4 - text.endswith("=") - text.endswith("==")
+    head = base64.b64decode(text[:4 * -(-rules.AUDIO_HEAD_BYTES // 3)])
+    message = audio_size_problem(size) or rules.audio_problem(body["uploadName"], head)
+    return [rules.Problem("baseFile", message)] if message else []
+
+
+def audio_size_problem(size: int) -> str | None:
+    """Why an audio file is too large to be a voice file (VOICE_FILE_MAX_MB), or None."""
+    limit = settings.VOICE_FILE_MAX_MB
+    if size <= limit * MB:
+        return None
+    shown = math.ceil(size * 10 / MB) / 10  # rounded up: 1.01 MB is not "1.0 MB" over a 1 MB limit
+    return (f"The audio file is {shown} MB; the limit is {limit} MB. Shorten the recording, "
+            "or export it as MP3 (a minute of speech is about 1 MB).")
 
 
 def notes(body) -> list[rules.Problem]:
@@ -194,7 +245,7 @@ def redacted_body(body: dict) -> dict:
     return stored
 
 
-def file_bytes(voice) -> bytes:
+def file_bytes(voice: VoiceFile) -> bytes:
     if not voice.audio:
         return b""
     with voice.audio.open("rb") as handle:

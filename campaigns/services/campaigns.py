@@ -87,7 +87,7 @@ def _recall_problems(campaign: Campaign) -> list[rules.Problem]:
 
 def campaign_load_problems(body) -> list[rules.Problem]:
     """Everything that stops `campaign_load` storing `body` (what `load_campaign --check` reports)."""
-    problems = bodies.check(body)
+    problems = bodies.check(body, entering=True)
     if problems or body["source"] != Campaign.Source.INLINE_FILE:
         return problems
     existing = VoiceFile.objects.filter(name=body["uploadName"]).first()
@@ -225,6 +225,7 @@ def campaign_submit(campaign_id, *, user_id=None, client: LaafficClient | None =
         attempt.delete()
         listed = "; ".join(f"{p.field}: {p.message}" for p in problems[:5])
         return _finish(campaign, Status.FAILED, f"Not sent, the campaign has problems: {listed}")
+    body = bodies.with_audio(campaign, body)
     if campaign.is_resend:
         body = bodies.resend_body(campaign, body)
         return _post(campaign, body, attempt, "voice/group/call/resend", client.resend_task)
@@ -382,6 +383,6 @@ def _upload_voice_file(campaign: Campaign, client: LaafficClient) -> None:
         return
     if not voice.audio:
         return  # the body check reports the missing id
-    reply = client.upload_voice_file(voice.name, bodies.file_bytes(voice))
+    reply = client.upload_voice_file(voice.name, bodies.audio_attachment(voice))
     VoiceFile.objects.filter(pk=voice.pk).update(provider_file_id=str(reply.data), uploaded_at=timezone.now())
     voice.provider_file_id = str(reply.data)

@@ -244,3 +244,16 @@ def test_the_confirmation_says_which_of_two_equal_start_times_is_sent(submitter,
         "02:30 on 2099-10-25 happens twice in Europe/Madrid (the clocks go back that night); the first one "
         "(summer time, +02:00) is sent."]
     assert "2099-10-25 00:30:00 +0000 (UTC) = 2099-10-25 02:30:00 (Europe/Madrid)" in page.content.decode()
+
+
+def test_the_confirmation_names_the_recording_sent_with_the_task_without_reading_it(submitter, tmp_path, settings):
+    from django.core.files.base import ContentFile
+
+    from campaigns.models import VoiceFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    voice = VoiceFile(name="greeting.wav")
+    voice.audio.save("greeting.wav", ContentFile(b"RIFF\0\0\0\0WAVE" + b"\0" * 5000), save=True)
+    campaign = CampaignFactory(source=Campaign.Source.INLINE_FILE, voice_file=voice, tts_text="", language="")
+    page = submitter.post(CHANGELIST, {"action": "submit_to_laaffic", "_selected_action": [campaign.pk]})
+    assert "[greeting.wav: 5,012 bytes of audio, sent as base64]" in page.content.decode()

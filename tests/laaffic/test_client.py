@@ -1,10 +1,12 @@
 import base64
+import json
 import socket
 import time
 
 import pytest
 
-from campaigns.laaffic import LaafficClient, LaafficError
+from campaigns.laaffic import Attachment, JsonBody, LaafficClient, LaafficError
+from campaigns.laaffic.client import ATTACHMENT_CHUNK
 from campaigns.laaffic.errors import RETRYABLE_CODES, STATUS_MESSAGES
 from campaigns.laaffic.signing import DOC_API_KEY, DOC_API_SECRET
 
@@ -98,6 +100,27 @@ def test_upload_voice_file_returns_the_voice_file_id(client, simulator):
     sent = simulator.requests[0]
     assert sent["path"] == "voice/fileUpload"
     assert base64.b64decode(sent["body"]["file"]) == b"ID3 fake audio"
+
+
+def test_a_file_larger_than_a_chunk_is_uploaded_whole_with_a_content_length(client, simulator, tmp_path):
+    path = tmp_path / "welcome.mp3"
+    content = b"ID3" + bytes(range(256)) * (ATTACHMENT_CHUNK * 2 // 256) + b"tail"  # not a multiple of 3
+    path.write_bytes(content)
+    reply = client.upload_voice_file("welcome.mp3", Attachment(lambda: path.open("rb"), len(content)))
+    assert reply.data.endswith(".mp3")
+    # The simulator reads exactly Content-Length bytes: a chunked or short body would not decode.
+    assert base64.b64decode(simulator.requests[0]["body"]["file"], validate=True) == content
+
+
+def test_a_json_body_with_an_attachment_is_the_json_of_its_base64_text():
+    content = bytes(range(256)) * 1000 + b"x"
+    body = {"taskName": "Ünïcode", "baseFile": Attachment.of_bytes(content), "loopCount": 1}
+    streamed = JsonBody(body, indent=2)
+    sent = b"".join(streamed)
+    assert len(sent) == len(streamed)
+    expected = dict(body, baseFile=base64.b64encode(content).decode())
+    assert sent.decode() == json.dumps(expected, ensure_ascii=False, indent=2)
+    assert b"".join(streamed) == sent  # it can be sent again (a re-signed request)
 
 
 def test_uploading_the_same_file_name_twice_is_refused_with_data_existing(client):

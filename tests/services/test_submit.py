@@ -1,4 +1,5 @@
 """Submitting over real HTTP to the local simulator, exactly once."""
+import base64
 import json
 import socket
 import threading
@@ -8,7 +9,8 @@ from django.core import serializers
 from django.db import connection
 
 from campaigns.models import Campaign, Submission, VoiceFile
-from campaigns.services.campaigns import campaign_queue, campaign_submit
+from campaigns.services import bodies
+from campaigns.services.campaigns import campaign_problems, campaign_queue, campaign_submit
 from tests.conftest import DOC_SECRET
 from tests.factories import CampaignFactory
 
@@ -199,6 +201,38 @@ def test_a_recorded_file_is_uploaded_once_and_its_id_kept(simulator, tmp_path, s
     uploads = [r for r in simulator.requests if r["path"].endswith("voice/fileUpload")]
     assert len(uploads) == 1 and voice.provider_file_id
     assert all(c["body"]["voiceFileId"] == voice.provider_file_id for c in group_calls(simulator))
+
+
+def inline_audio_campaign(size):
+    from django.core.files.base import ContentFile
+
+    voice = VoiceFile(name="greeting.wav")
+    content = (b"RIFF\0\0\0\0WAVE" + bytes(range(256)) * (size // 256 + 1))[:size]
+    voice.audio.save("greeting.wav", ContentFile(content), save=True)
+    campaign = CampaignFactory(source=Campaign.Source.INLINE_FILE, voice_file=voice, tts_text="", language="")
+    return campaign, content
+
+
+def test_audio_sent_with_the_task_reaches_laaffic_whole_even_when_re_signed(simulator, tmp_path, settings):
+    settings.MEDIA_ROOT = str(tmp_path)
+    campaign, content = inline_audio_campaign(1_000_001)
+    simulator.fail_next(code="-16")  # an expired timestamp: signed again and sent again at once
+    assert queue_and_submit(campaign).status == Status.SUBMITTED
+    sent = group_calls(simulator)
+    assert len(sent) == 2
+    assert all(base64.b64decode(r["body"]["baseFile"], validate=True) == content for r in sent)
+    assert sent[-1]["body"]["uploadName"] == "greeting.wav"
+    stored = campaign.submissions.order_by("started_at", "id").last().request_body
+    assert stored["baseFile"] == f"[{len(base64.b64encode(content))} characters of base64]"
+
+
+def test_checking_a_campaign_never_reads_its_recording(tmp_path, settings):
+    settings.MEDIA_ROOT = str(tmp_path)
+    campaign, _ = inline_audio_campaign(4096)
+    campaign.voice_file.audio.storage.delete(campaign.voice_file.audio.name)  # any read would now fail
+    campaign = Campaign.objects.get(pk=campaign.pk)
+    assert campaign_problems(campaign) == []
+    assert bodies.campaign_body(campaign)["baseFile"] == bodies.AUDIO_SENT_LATER
 
 
 def test_a_voice_file_upload_that_times_out_is_tried_again_not_left_unknown(simulator, tmp_path, settings):

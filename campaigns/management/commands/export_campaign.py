@@ -1,9 +1,8 @@
-import json
-
 from django.core.management.base import BaseCommand
 
+from campaigns.laaffic import JsonBody
 from campaigns.management.lookup import campaign_named
-from campaigns.services.bodies import campaign_body
+from campaigns.services.bodies import campaign_body, with_audio
 
 
 class Command(BaseCommand):
@@ -14,4 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, task_name, **options):
         campaign = campaign_named(task_name)
-        self.stdout.write(json.dumps(campaign_body(campaign), ensure_ascii=False, indent=2))
+        # A recorded file is encoded while it is written, a chunk at a time.
+        for chunk in JsonBody(with_audio(campaign, campaign_body(campaign)), indent=2):
+            self.stdout.write(chunk.decode("utf-8"), ending="")
+        self.stdout.write("")
