@@ -135,6 +135,31 @@ def test_calls_two_running_campaigns_could_own_are_left_out_until_a_task_id_says
     assert_exactly_their_own_calls(simulator, first, second)
 
 
+@pytest.mark.parametrize("push_first", [True, False], ids=["push-then-backfill", "backfill-then-push"])
+def test_a_later_campaign_never_takes_the_calls_of_one_still_calling(simulator, clock, push, monkeypatch, push_first):
+    monkeypatch.setattr(simulator, "call_seconds", 600)  # ten minutes of calls, one a minute
+    first = submit("First run", NUMBERS_A)
+    campaign_sync(first)
+    clock(2)
+    second = submit("Second run", NUMBERS_B)  # while the first is still calling the shared numbers
+    campaign_sync(second)
+    clock(12)
+    for campaign in (first, second):
+        campaign_sync(campaign)  # both finished
+    pushes = calls_of(simulator, first) + calls_of(simulator, second)
+    if push_first:
+        push(pushes)
+        campaign_backfill(Campaign.objects.get(pk=second.pk))  # "Fetch call results" on the second one
+        assert_exactly_their_own_calls(simulator, first, second)
+    campaigns_backfill()
+    if not push_first:  # calls of shared numbers while both were calling cannot be told apart by number
+        assert linked(first) < own(simulator, first) and linked(second) < own(simulator, second)
+        shared = CallRecord.objects.filter(campaign__isnull=True).count()
+        assert shared and campaign_results(first).shared + campaign_results(second).shared == 2 * shared
+        push(pushes)
+    assert_exactly_their_own_calls(simulator, first, second)
+
+
 def test_a_push_while_the_campaign_is_unknown_waits_for_its_task_id(simulator, clock, push, settings):
     first = submit("First run", NUMBERS_A)
     campaign_sync(first)
