@@ -249,7 +249,7 @@ def _campaigns_for(found, cursor) -> dict[str, tuple[int, int] | None]:
     return {**linked, **{voice_id: owned[0] for voice_id, owned in owners.items() if len(owned) == 1}}
 
 
-def _owners(calls) -> dict[str, list[tuple[int, int]]]:
+def _owners(calls) -> dict:
     """key -> every campaign (id, callee list id) that could own each call (key, number, time), in one query.
 
     The linking rule: a record carrying a task id belongs to that task's campaign alone. One without
@@ -294,8 +294,8 @@ def _link_task_records(campaign: Campaign, task_id: int) -> int:
 
 
 def campaign_unattributed_calls(campaign: Campaign):
-    """Records linked to no campaign, without a task id, that this campaign could own by number and
-    calling period: those `_owners` finds another owner for are the ones left unattributed."""
+    """Records without campaign or task id whose number is in this campaign's list and whose time is in
+    its calling period: the calls it could own (`_owners` says who else could)."""
     period = _with_calling_period(Campaign.objects.filter(pk=campaign.pk)).values_list("calls_from", "finished_at")
     start, end = period.first() or (None, None)
     numbers = Callee.objects.filter(callee_list_id=campaign.callee_list_id).values("number")
