@@ -183,12 +183,14 @@ class CouldBelongToFilter(admin.SimpleListFilter):
 class CallRecordAdmin(admin.ModelAdmin):
     """Calls as Laaffic reported them, for staff: the campaign each is linked to, or could belong to."""
 
-    list_display = ("call_time", "callee_number", "outcome", "campaign", "task_id", "could_belong_to")
+    list_display = ("call_time", "callee_number", "outcome", "campaign", "could_belong_to")
     list_filter = (LinkedFilter, CouldBelongToFilter, "outcome")
     list_select_related = ("campaign",)
     search_fields = ("=callee_number", "=voice_id")
     ordering = ("-id",)
+    # A big table: no total or per-filter counts beyond the page's own.
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
 
     def has_add_permission(self, request):
         return False
@@ -199,12 +201,11 @@ class CallRecordAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    readonly_fields = ("could_belong_to",)
+
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
-        owners = call_record_owners(changelist.result_list)
-        names = Campaign.objects.in_bulk({pk for found in owners.values() for pk in found})
-        for record in changelist.result_list:
-            record.owners = [names[pk] for pk in owners.get(record.pk, [])]
+        _set_owners(changelist.result_list)
         return changelist
 
     @admin.display(description="could belong to")
@@ -213,4 +214,14 @@ class CallRecordAdmin(admin.ModelAdmin):
             return "–"
         if record.task_id is not None:
             return f"Task {record.task_id}, not known to this site yet: linked once it is"
+        if not hasattr(record, "owners"):  # the record's own page
+            _set_owners([record])
         return ", ".join(map(str, record.owners)) or "No campaign of this site called this number then"
+
+
+def _set_owners(records) -> None:
+    """Each record's `owners`: the campaigns that could own it (one query for all, one for their names)."""
+    owners = call_record_owners(records)
+    names = Campaign.objects.in_bulk({pk for found in owners.values() for pk in found})
+    for record in records:
+        record.owners = [names[pk] for pk in owners.get(record.pk, [])]
