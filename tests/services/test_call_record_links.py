@@ -194,15 +194,20 @@ def test_a_report_without_task_id_goes_to_the_campaign_being_submitted_not_the_p
     assert not linked(earlier)
 
 
-def test_a_backfill_of_campaigns_sharing_a_window_reads_each_page_once(simulator, clock):
+def finished_runs(simulator, callees):
+    """Three campaigns, each with its own list, called minutes apart: their backfill windows overlap."""
     campaigns = []
     for n in range(3):
-        campaign = CampaignFactory(task_name=f"Run {n}", callees=120)
+        campaign = CampaignFactory(task_name=f"Run {n}", callees=callees)
         campaign_queue(campaign)
         campaign_submit(campaign.pk)
         run_to_the_end(simulator, campaign)
         campaigns.append(campaign)
-        clock(5)
+    return campaigns
+
+
+def test_a_backfill_of_campaigns_sharing_a_window_reads_each_page_once(simulator):
+    campaigns = finished_runs(simulator, callees=120)
     lines = campaigns_backfill()
     assert len(requests_to(simulator, "recordGroupQuery")) == math.ceil(3 * 120 / 100)
     assert sorted(lines, key=str) == [{"task_name": c.task_name, "records": 120} for c in campaigns]
@@ -212,13 +217,7 @@ def test_a_backfill_of_campaigns_sharing_a_window_reads_each_page_once(simulator
 
 def test_fetch_call_results_for_several_campaigns_is_one_pass(simulator, admin_client,
                                                               django_capture_on_commit_callbacks):
-    campaigns = []
-    for n in range(3):
-        campaign = CampaignFactory(task_name=f"Run {n}", callees=50)
-        campaign_queue(campaign)
-        campaign_submit(campaign.pk)
-        run_to_the_end(simulator, campaign)
-        campaigns.append(campaign)
+    campaigns = finished_runs(simulator, callees=50)
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(reverse("admin:campaigns_campaign_changelist"),
                           {"action": "fetch_call_results", "_selected_action": [c.pk for c in campaigns]})
