@@ -9,7 +9,7 @@ from django.db.models import Count, Sum
 from .. import rules
 from ..models import CallRecord, Callee, Campaign
 from .spreadsheets import safe_cell
-from .tracking import campaign_shared_count
+from .tracking import campaign_unattributed_calls
 
 Outcome = CallRecord.Outcome
 
@@ -48,7 +48,7 @@ def campaign_results(campaign: Campaign) -> Results:
         answer_rate=100 * by_outcome.get(Outcome.ANSWERED, 0) / total if total else None,
         average_talk_seconds=talk / talked if talked else None,
         costs=sorted(costs.items()),
-        shared=campaign_shared_count(campaign),
+        shared=campaign_unattributed_calls(campaign).count(),
     )
 
 

@@ -294,8 +294,8 @@ def _link_task_records(campaign: Campaign, task_id: int) -> int:
 
 
 def campaign_unattributed_calls(campaign: Campaign):
-    """Records without campaign or task id whose number is in this campaign's list and whose time is in
-    its calling period: the calls it could own (`_owners` says who else could)."""
+    """The calls linked to no campaign that this one could own: no task id, a number of its list, a time
+    in its calling period. Another campaign could own each too, or it would be linked (see `_owners`)."""
     period = _with_calling_period(Campaign.objects.filter(pk=campaign.pk)).values_list("calls_from", "finished_at")
     start, end = period.first() or (None, None)
     numbers = Callee.objects.filter(callee_list_id=campaign.callee_list_id).values("number")
@@ -305,12 +305,6 @@ def campaign_unattributed_calls(campaign: Campaign):
         return records.none()
     records = records.filter(at__gte=start - CLOCK_MARGIN)
     return records.filter(at__lte=end + CLOCK_MARGIN) if end else records
-
-
-def campaign_shared_count(campaign: Campaign) -> int:
-    """How many calls this campaign or another could own, so neither counts them."""
-    found = _owners(campaign_unattributed_calls(campaign).values_list("voice_id", "callee_number", "at"))
-    return sum(1 for owners in found.values() if len(owners) > 1 and campaign.pk in {pk for pk, _ in owners})
 
 
 def call_record_owners(records) -> dict[int, list[int]]:
