@@ -190,7 +190,7 @@ class SubmissionAdmin(admin.ModelAdmin):
 OUTCOME_FIELDS = ("status", "status_detail", "key_id", "provider_code", "provider_message")
 RECALL_FIELDS = ("parent", "recall_failed_only")
 TRACKING_FIELDS = ("task_id", "provider_status", "progress", "numbers_total", "numbers_called",
-                   "numbers_success", "numbers_failed", "synced_at")
+                   "numbers_success", "numbers_failed", "synced_at", "finished_at")
 WINDOW_INPUTS = [("window_1_start", "window_1_end"), ("window_2_start", "window_2_end"),
                  ("window_3_start", "window_3_end")]
 

@@ -287,6 +287,12 @@ class Campaign(models.Model):
     numbers_success = models.PositiveIntegerField("answered", null=True, blank=True)
     numbers_failed = models.PositiveIntegerField("not reached", null=True, blank=True)
     synced_at = models.DateTimeField("last checked with Laaffic", null=True, blank=True)
+    # Laaffic's task list gives no finish time: the first sync (or cancel) that saw the task final.
+    finished_at = models.DateTimeField(
+        "finished on Laaffic by", null=True, blank=True,
+        help_text="When the site first saw the task finished, cancelled or failed on Laaffic; "
+                  "its calls ended before this.",
+    )
     cancel_requested_at = models.DateTimeField(null=True, blank=True)
     records_backfilled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -300,6 +306,7 @@ class Campaign(models.Model):
         permissions = [
             ("submit_campaign", "Can submit campaigns to Laaffic (spends money)"),
             ("cancel_campaign", "Can cancel running campaigns on Laaffic"),
+            ("fetch_call_results", "Can fetch call results from Laaffic"),
         ]
 
     def __str__(self):
@@ -465,7 +472,10 @@ class CallRecord(models.Model):
         ordering = ["call_time", "id"]
         constraints = [models.UniqueConstraint(fields=["voice_id"], name="call_record_voice_id")]
         indexes = [models.Index(fields=["campaign", "outcome"]),
-                   models.Index(fields=["campaign", "call_time", "id"], name="call_record_campaign_time")]
+                   models.Index(fields=["campaign", "call_time", "id"], name="call_record_campaign_time"),
+                   # The few records not linked to a campaign: linked when their task id becomes known.
+                   models.Index(fields=["task_id"], condition=models.Q(campaign__isnull=True),
+                                name="call_record_unlinked")]
 
     def __str__(self):
         return f"{self.callee_number} ({self.get_outcome_display()})"

@@ -39,9 +39,8 @@ def backfill_call_records():
 
 
 @shared_task(acks_late=True)
-def backfill_campaign(campaign_id):
-    campaign = Campaign.objects.filter(pk=campaign_id).first()
-    return tracking.campaign_backfill(campaign) if campaign else 0
+def backfill_campaigns(campaign_ids):
+    return tracking.campaigns_backfill(Campaign.objects.filter(pk__in=campaign_ids))
 
 
 @shared_task

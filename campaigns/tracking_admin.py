@@ -16,8 +16,10 @@ from .models import FINAL_PROVIDER_STATUSES, CallRecord, Campaign
 from .services.campaigns import InvalidCampaign, campaign_queue
 from .services.recalls import RecallPlan, recall_plans
 from .services.results import campaign_results, campaign_results_export
-from .services.tracking import CANCELLABLE, campaign_cancel, campaign_recall_create
-from .tasks import backfill_campaign, submit_campaign
+from .services.tracking import (
+    CANCELLABLE, call_record_owners, campaign_cancel, campaign_recall_create, campaign_unattributed_calls,
+)
+from .tasks import backfill_campaigns, submit_campaign
 
 RESULTS_PAGE_SIZE = 100
 
@@ -60,6 +62,9 @@ class CampaignTrackingMixin:
     def has_cancel_permission(self, request):
         return request.user.has_perm("campaigns.cancel_campaign")
 
+    def has_fetch_results_permission(self, request):
+        return request.user.has_perm("campaigns.fetch_call_results")
+
     def _campaign(self, request, pk) -> Campaign:
         campaign = get_object_or_404(Campaign, pk=pk)
         if not self.has_view_permission(request, campaign):
@@ -90,6 +95,8 @@ class CampaignTrackingMixin:
             "outcome_chart": bar_chart(results.outcomes, title="Outcome of each call"),
             "key_chart": bar_chart([(f"Key {k}", n) for k, n in results.keys], title="Keys pressed"),
             "opts": self.model._meta, "text_fields": rules.TEXT_FIELDS[:3],
+            "shared_url": (f"{reverse('admin:campaigns_callrecord_changelist')}?could_belong_to={campaign.pk}"
+                           if request.user.has_perm("campaigns.view_callrecord") else ""),
         }
         return TemplateResponse(request, "admin/campaigns/campaign/results.html", context)
 
@@ -139,13 +146,13 @@ class CampaignTrackingMixin:
         return self._confirmation(request, queryset, "call_again", f"Call {parent} again?", {
             "parent": parent, "form": form, "nobody_left": all(plan.refusal for plan in plans.values())})
 
-    @admin.action(description="Fetch call results from Laaffic")
+    @admin.action(description="Fetch call results from Laaffic", permissions=["fetch_results"])
     def fetch_call_results(self, request, queryset):
-        campaigns = list(queryset.filter(status=Campaign.Status.SUBMITTED))
-        for campaign in campaigns:
-            transaction.on_commit(lambda pk=campaign.pk: backfill_campaign.delay(pk))
-        self.message_user(request, f"Fetching the call results of {len(campaigns)} campaign"
-                                   f"{'s' if len(campaigns) != 1 else ''} in the background.")
+        ids = list(queryset.filter(status=Campaign.Status.SUBMITTED).values_list("pk", flat=True))
+        if ids:  # one pass for all of them: pages their periods share are fetched once
+            transaction.on_commit(lambda: backfill_campaigns.delay(ids))
+        self.message_user(request, f"Fetching the call results of {len(ids)} campaign"
+                                   f"{'s' if len(ids) != 1 else ''} in the background.")
 
     def _confirmation(self, request, queryset, action, title, extra):
         context = {**self.admin_site.each_context(request), "title": title, "queryset": queryset,
@@ -158,3 +165,81 @@ class CampaignTrackingMixin:
                          "results_url": reverse("admin:campaigns_campaign_results", args=[object_id]),
                          "progress_url": reverse("admin:campaigns_campaign_progress", args=[object_id])}
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+class LinkedFilter(admin.SimpleListFilter):
+    title = "campaign"
+    parameter_name = "linked"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Not linked to a campaign"), ("yes", "Linked to a campaign")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("no", "yes"):
+            return queryset.filter(campaign__isnull=self.value() == "no")
+        return queryset
+
+
+class CouldBelongToFilter(admin.SimpleListFilter):
+    """The unattributed calls a campaign could own; its results page links here."""
+
+    title = "could belong to"
+    parameter_name = "could_belong_to"
+
+    def lookups(self, request, model_admin):
+        value = self.value() or ""
+        self.campaign = Campaign.objects.filter(pk=value).first() if value.isdigit() else None
+        return [(str(self.campaign.pk), str(self.campaign))] if self.campaign else []
+
+    def queryset(self, request, queryset):
+        if self.campaign is None:
+            return queryset
+        return queryset.filter(pk__in=campaign_unattributed_calls(self.campaign).values("pk"))
+
+
+@admin.register(CallRecord)
+class CallRecordAdmin(admin.ModelAdmin):
+    """Calls as Laaffic reported them, for staff: the campaign each is linked to, or could belong to."""
+
+    list_display = ("call_time", "callee_number", "outcome", "campaign", "could_belong_to")
+    list_filter = (LinkedFilter, CouldBelongToFilter, "outcome")
+    list_select_related = ("campaign",)
+    search_fields = ("=callee_number", "=voice_id")
+    ordering = ("-id",)
+    # A big table: no total or per-filter counts beyond the page's own.
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    readonly_fields = ("could_belong_to",)
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        _set_owners(changelist.result_list)
+        return changelist
+
+    @admin.display(description="could belong to")
+    def could_belong_to(self, record):
+        if record.campaign_id is not None:
+            return "–"
+        if record.task_id is not None:
+            return f"Task {record.task_id}, not known to this site yet: linked once it is"
+        if not hasattr(record, "owners"):  # the record's own page
+            _set_owners([record])
+        return ", ".join(map(str, record.owners)) or "No campaign of this site called this number then"
+
+
+def _set_owners(records) -> None:
+    """Each record's `owners`: the campaigns that could own it (one query for all, one for their names)."""
+    owners = call_record_owners(records)
+    names = Campaign.objects.in_bulk({pk for found in owners.values() for pk in found})
+    for record in records:
+        record.owners = [names[pk] for pk in owners.get(record.pk, [])]

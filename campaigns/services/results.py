@@ -9,6 +9,7 @@ from django.db.models import Count, Sum
 from .. import rules
 from ..models import CallRecord, Callee, Campaign
 from .spreadsheets import safe_cell
+from .tracking import campaign_unattributed_calls
 
 Outcome = CallRecord.Outcome
 
@@ -21,10 +22,11 @@ class Results:
     answer_rate: float | None  # percent of calls answered
     average_talk_seconds: float | None
     costs: list[tuple[str, object]]  # (currency, total): amounts in different currencies are not added up
+    shared: int  # calls this campaign or another could own, counted by neither
 
 
 def campaign_results(campaign: Campaign) -> Results:
-    """Outcome breakdown, key presses, answer rate, talk time and cost, in two queries."""
+    """Outcome breakdown, key presses, answer rate, talk time and cost, and the calls it may share."""
     records = CallRecord.objects.filter(campaign=campaign).order_by()
     # One pass over the campaign's calls, grouped by outcome and currency (a handful of groups).
     groups = records.values_list("outcome", "currency").annotate(
@@ -46,6 +48,7 @@ def campaign_results(campaign: Campaign) -> Results:
         answer_rate=100 * by_outcome.get(Outcome.ANSWERED, 0) / total if total else None,
         average_talk_seconds=talk / talked if talked else None,
         costs=sorted(costs.items()),
+        shared=campaign_unattributed_calls(campaign).count(),
     )
 
 

@@ -9,7 +9,8 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..laaffic import LaafficClient, LaafficError
@@ -31,8 +32,14 @@ RECORD_WINDOW = laaffic_client_module.MAX_RECORD_WINDOW
 RECORD_PAGE = laaffic_client_module.MAX_PAGE_SIZE
 # The task list is searched this long around the submission.
 QUERY_MARGIN = timedelta(days=1)
-# How much earlier than our submission time a call may appear to start and still be ours.
-CLOCK_MARGIN = timedelta(minutes=5)
+# How far Laaffic's clock, which stamps the calls, may be from ours.
+CLOCK_MARGIN = timedelta(minutes=1)
+# Longer than any call lasts (ringing, delays, talk): how far past a finish the record query is read.
+LONGEST_CALL = timedelta(hours=1)
+# Campaigns whose task may exist on Laaffic, and so may own a call.
+CALLING = (Status.SUBMITTING, Status.SUBMITTED, Status.UNKNOWN)
+# Attempts that may have created the task on Laaffic.
+REACHING = (Submission.Outcome.PENDING, Submission.Outcome.UNKNOWN, Submission.Outcome.ACCEPTED)
 RECALLABLE = (ProviderStatus.FINISHED, ProviderStatus.CANCELLED)
 CANCELLABLE = (ProviderStatus.WAITING, ProviderStatus.CALLING)
 
@@ -62,6 +69,10 @@ def campaign_sync(campaign: Campaign, client: LaafficClient | None = None) -> st
         task_id=task.task_id, provider_status=task.status, progress=task.rate, numbers_total=task.numbers,
         numbers_called=task.called, numbers_success=task.success, numbers_failed=task.fail, synced_at=now,
     )
+    if task.status in FINAL_PROVIDER_STATUSES:  # the task list gives no finish time: its calls ended by now
+        Campaign.objects.filter(pk=campaign.pk, finished_at__isnull=True).update(finished_at=now)
+    if task.task_id is not None:
+        _link_task_records(campaign, task.task_id)
     if campaign.status == Status.UNKNOWN:
         Campaign.objects.filter(pk=campaign.pk, status=Status.UNKNOWN).update(
             status=Status.SUBMITTED, key_id=campaign.key_id or str(task.task_id), submitted_at=around,
@@ -148,7 +159,8 @@ def campaign_cancel(campaign: Campaign, *, client: LaafficClient | None = None) 
         Campaign.objects.filter(pk=campaign.pk).update(cancel_requested_at=None)
         return Outcome(False, f"Laaffic did not cancel {campaign}: {error.message}")
     Campaign.objects.filter(pk=campaign.pk).update(
-        provider_status=ProviderStatus.CANCELLED, status_detail="Cancelled on Laaffic: no more calls are made.")
+        provider_status=ProviderStatus.CANCELLED, finished_at=timezone.now(),
+        status_detail="Cancelled on Laaffic: no more calls are made.")
     try:  # the counts as they stay (a final task is not synced again): Call again reads them
         campaign_sync(Campaign.objects.get(pk=campaign.pk), client)
     except LaafficError as error:
@@ -202,8 +214,8 @@ def _recall_list(parent: Campaign, task_name: str, callee_ids: list[int]) -> Cal
 def _outcome_fields():
     return {"status", "status_detail", "key_id", "provider_code", "provider_message", "submitted_at", "task_id",
             "provider_status", "progress", "numbers_total", "numbers_called", "numbers_success",
-            "numbers_failed", "synced_at", "cancel_requested_at", "records_backfilled_at", "created_at",
-            "updated_at"}
+            "numbers_failed", "synced_at", "finished_at", "cancel_requested_at", "records_backfilled_at",
+            "created_at", "updated_at"}
 
 
 # Call records
@@ -219,10 +231,10 @@ def call_records_ingest(found: list[laaffic_records.CallRecord]) -> int:
     if not found:
         return 0
     database = connections[DEFAULT_DB_ALIAS]
+    # Several reports of one call in a batch: the last one wins.
+    unique = {record.voice_id: record for record in found}
     with _prepared_cursor(database) as cursor:
-        campaigns = _campaigns_for(found, cursor)
-        # Several reports of one call in a batch: the last one wins.
-        unique = {record.voice_id: record for record in found}
+        campaigns = _campaigns_for(list(unique.values()), cursor)
         now = timezone.now()
         rows = [_record_row(record, campaigns.get(voice_id), now, database) for voice_id, record in unique.items()]
         if len(rows) == 1:
@@ -249,17 +261,84 @@ def _prepared_cursor(database):
     return database._prepare_cursor(psycopg.Cursor(database.connection))
 
 
-def _campaigns_for(found, cursor) -> dict[str, tuple[int, int]]:
-    """voice id -> (campaign id, callee list id): by task id, else by callee number within the calling period."""
-    task_ids = sorted({r.task_id for r in found if r.task_id})
+def _campaigns_for(found, cursor) -> dict[str, tuple[int, int] | None]:
+    """voice id -> (campaign id, callee list id), or None: see the linking rule in `_owners`."""
+    task_ids = sorted({r.task_id for r in found if r.task_id is not None})
     by_task = {}
     if task_ids:
         cursor.execute(_campaigns_sql(len(task_ids)), task_ids)
         by_task = {task_id: (pk, list_id) for task_id, pk, list_id in cursor.fetchall()}
-    linked = {r.voice_id: by_task[r.task_id] for r in found if r.task_id in by_task}
-    # Group calls (type 1, or no type: the record query gives none) not linked by task id yet.
-    unlinked = [r for r in found if r.voice_id not in linked and r.callee and r.call_type in (None, 1)]
-    return {**linked, **_campaigns_by_number(unlinked)}
+    # A task id nobody has yet links to nothing: the sync links the record once it learns the id.
+    linked = {r.voice_id: by_task.get(r.task_id) for r in found if r.task_id is not None}
+    # Group calls (type 1, or no type: the record query gives none) without a task id, by number.
+    owners = _owners((r.voice_id, r.callee, r.call_time or r.hangup_time) for r in found
+                     if r.task_id is None and r.call_type in (None, 1))
+    return {**linked, **{voice_id: owned[0] for voice_id, owned in owners.items() if len(owned) == 1}}
+
+
+def _owners(calls) -> dict:
+    """key -> every campaign (id, callee list id) that could own each call (key, number, time), in one query.
+
+    The linking rule: a record carrying a task id belongs to that task's campaign alone. One without
+    (the record query never gives one) belongs to a campaign whose list holds the number and whose
+    calling period covers the call, when exactly one does; with two or more it stays unattributed.
+    A campaign's calling period runs from the attempt that created its task to `finished_at` (open
+    while the task may still call), CLOCK_MARGIN wider on each side.
+    """
+    calls = [(key, number, when) for key, number, when in calls if number and when]
+    if not calls:
+        return {}
+    times = [when for _, _, when in calls]
+    rows = (_with_calling_period(Campaign.objects.filter(callee_list__callees__number__in={c[1] for c in calls}))
+            .filter(calls_from__lte=max(times) + CLOCK_MARGIN)
+            .filter(Q(finished_at__isnull=True) | Q(finished_at__gte=min(times) - CLOCK_MARGIN))
+            .order_by().values_list("callee_list__callees__number", "pk", "callee_list_id", "calls_from",
+                                    "finished_at"))
+    periods = defaultdict(list)
+    for number, pk, list_id, start, end in rows:
+        periods[number].append(((pk, list_id), start, end))
+    return {key: [owner for owner, start, end in periods[number] if _covers(start, end, when)]
+            for key, number, when in calls}
+
+
+def _covers(start: datetime, end: datetime | None, when: datetime) -> bool:
+    return start - CLOCK_MARGIN <= when and (end is None or when <= end + CLOCK_MARGIN)
+
+
+def _with_calling_period(campaigns):
+    """Campaigns that may have called, with `calls_from`: when the latest attempt that may have
+    created their task went out (Laaffic may call before its answer reaches us)."""
+    attempt = (Submission.objects.filter(campaign=OuterRef("pk"), outcome__in=REACHING)
+               .order_by("-started_at").values("started_at")[:1])
+    return campaigns.filter(status__in=CALLING).annotate(calls_from=Coalesce(Subquery(attempt), "submitted_at"))
+
+
+def _link_task_records(campaign: Campaign, task_id: int) -> int:
+    """Link the records pushed with this task id before the site knew it (one indexed UPDATE)."""
+    callee = Callee.objects.filter(callee_list_id=campaign.callee_list_id, number=OuterRef("callee_number"))
+    return CallRecord.objects.filter(task_id=task_id, campaign__isnull=True).update(
+        campaign=campaign, callee=Subquery(callee.values("pk")[:1]))
+
+
+def campaign_unattributed_calls(campaign: Campaign):
+    """The calls linked to no campaign that this one could own: no task id, a number of its list, a time
+    in its calling period. Another campaign could own each too, or it would be linked (see `_owners`)."""
+    period = _with_calling_period(Campaign.objects.filter(pk=campaign.pk)).values_list("calls_from", "finished_at")
+    start, end = period.first() or (None, None)
+    numbers = Callee.objects.filter(callee_list_id=campaign.callee_list_id).values("number")
+    records = (CallRecord.objects.filter(campaign__isnull=True, task_id__isnull=True, callee_number__in=numbers)
+               .annotate(at=Coalesce("call_time", "hangup_time")))
+    if start is None:  # it never called
+        return records.none()
+    records = records.filter(at__gte=start - CLOCK_MARGIN)
+    return records.filter(at__lte=end + CLOCK_MARGIN) if end else records
+
+
+def call_record_owners(records) -> dict[int, list[int]]:
+    """CallRecord id -> the campaigns (ids) that could own it, for records without campaign or task id."""
+    found = _owners((r.pk, r.callee_number, r.call_time or r.hangup_time) for r in records
+                    if r.campaign_id is None and r.task_id is None)
+    return {pk: [campaign for campaign, _ in owners] for pk, owners in found.items()}
 
 
 @lru_cache(maxsize=8)
@@ -300,11 +379,17 @@ def _upsert_sql() -> str:
     fields = _UPSERT_FIELDS + [CallRecord._meta.get_field("callee")]
     callee = f"(SELECT id FROM {quote(Callee._meta.db_table)} WHERE callee_list_id = %s AND number = %s)"
 
+    def kept_while(source: str, new: str, old: str) -> str:
+        """The old value when the new report lacks the field it was worked out from."""
+        column = quote(CallRecord._meta.get_field(source).column)
+        return f"CASE WHEN EXCLUDED.{column} IS NULL AND {table}.{column} IS NOT NULL THEN {old} ELSE {new} END"
+
     def merged(field) -> str:
         new, old = f"EXCLUDED.{quote(field.column)}", f"{table}.{quote(field.column)}"
         if field.name == "outcome":  # worked out from callStatus when there is one: keep that answer
-            status = quote(CallRecord._meta.get_field("call_status").column)
-            return f"CASE WHEN EXCLUDED.{status} IS NULL AND {table}.{status} IS NOT NULL THEN {old} ELSE {new} END"
+            return kept_while("call_status", new, old)
+        if field.name in ("campaign", "callee"):  # a link by task id is never replaced by a guess by number
+            return kept_while("task_id", new, old)
         if field.name == "updated_at":
             return new
         return f"COALESCE({new}, {old})" if field.null else f"COALESCE(NULLIF({new}, ''), {old})"
@@ -313,30 +398,6 @@ def _upsert_sql() -> str:
     return (f"INSERT INTO {table} ({', '.join(quote(f.column) for f in fields)}) "
             f"VALUES ({', '.join(['%s'] * len(_UPSERT_FIELDS))}, {callee}) "
             f"ON CONFLICT ({quote('voice_id')}) DO UPDATE SET {updates}")
-
-
-def _campaigns_by_number(found) -> dict[str, tuple[int, int]]:
-    """voice id -> (campaign id, callee list id): the latest campaign submitted before the call
-    whose list holds the number (within CLOCK_MARGIN: Laaffic starts calling before its answer
-    reaches us, on its own clock). One query for the whole batch."""
-    if not found:
-        return {}
-    now = timezone.now()
-    when = {r.voice_id: (r.call_time or r.hangup_time or now) + CLOCK_MARGIN for r in found}
-    rows = (Campaign.objects.filter(status=Status.SUBMITTED, submitted_at__lte=max(when.values()),
-                                    callee_list__callees__number__in={r.callee for r in found})
-            .order_by("-submitted_at").values_list("callee_list__callees__number", "submitted_at", "id",
-                                                   "callee_list_id"))
-    newest_first = defaultdict(list)
-    for number, submitted_at, pk, list_id in rows:
-        newest_first[number].append((submitted_at, (pk, list_id)))
-    linked = {}
-    for record in found:
-        match = next((c for submitted_at, c in newest_first[record.callee] if submitted_at <= when[record.voice_id]),
-                     None)
-        if match:
-            linked[record.voice_id] = match
-    return linked
 
 
 def record_windows(start: datetime, end: datetime, now: datetime) -> list[tuple[datetime, datetime]]:
@@ -350,35 +411,61 @@ def record_windows(start: datetime, end: datetime, now: datetime) -> list[tuple[
     return windows
 
 
-def campaign_backfill(campaign: Campaign, *, client: LaafficClient | None = None, progress=None) -> int:
-    """Fetch a campaign's call records through voice/recordGroupQuery, page by page. Returns records stored."""
+def campaign_backfill(campaign: Campaign, *, client: LaafficClient | None = None) -> int:
+    """Fetch one campaign's call records (see `call_records_backfill`). Returns records stored."""
+    return call_records_backfill([campaign], client=client)
+
+
+def call_records_backfill(campaigns, *, client: LaafficClient | None = None) -> int:
+    """Fetch the call records of `campaigns` through voice/recordGroupQuery and link them, in one pass:
+    their calling periods are merged, so a page is fetched once however many campaigns it covers.
+    Returns records stored."""
     client = client or laaffic_client()
-    start = _submission_time(campaign) - timedelta(minutes=5)
+    now = timezone.now()
+    campaigns = list(_with_calling_period(Campaign.objects.filter(pk__in=[c.pk for c in campaigns])))
     stored = 0
-    for window_start, window_end in record_windows(start, timezone.now(), timezone.now()):
+    for window_start, window_end in _merged_windows(campaigns, now):
         page_number, pages = 1, 1
         while page_number <= pages:
             page = client.query_records(window_start, window_end, page=page_number, size=RECORD_PAGE)
             stored += call_records_ingest(page.records)
             pages = page.pages or 0
             page_number += 1
-            if progress:
-                progress(stored)
+    for campaign in campaigns:
+        if campaign.task_id is not None:
+            _link_task_records(campaign, campaign.task_id)
     refresh_statistics(CallRecord, stored)
-    if campaign.provider_status in FINAL_PROVIDER_STATUSES:
-        Campaign.objects.filter(pk=campaign.pk).update(records_backfilled_at=timezone.now())
+    Campaign.objects.filter(pk__in=[c.pk for c in campaigns if c.provider_status in FINAL_PROVIDER_STATUSES]
+                            ).update(records_backfilled_at=timezone.now())
     return stored
 
 
-def campaigns_backfill(client: LaafficClient | None = None) -> list[dict]:
-    """The beat job's part: finished campaigns whose records were not fetched yet."""
-    client = client or laaffic_client()
-    lines = []
-    todo = Campaign.objects.filter(status=Status.SUBMITTED, provider_status__in=FINAL_PROVIDER_STATUSES,
-                                   records_backfilled_at__isnull=True)
-    for campaign in todo:
-        try:
-            lines.append({"task_name": campaign.task_name, "records": campaign_backfill(campaign, client=client)})
-        except LaafficError as error:
-            lines.append({"task_name": campaign.task_name, "error": error.message})
-    return lines
+def _merged_windows(campaigns, now: datetime) -> list[tuple[datetime, datetime]]:
+    """The record-query windows covering every campaign's calling period, overlapping periods merged."""
+    spans = sorted((c.calls_from - CLOCK_MARGIN, min(now, c.finished_at + LONGEST_CALL) if c.finished_at else now)
+                   for c in campaigns if c.calls_from is not None)
+    merged = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return [window for start, end in merged for window in record_windows(start, end, now)]
+
+
+def campaigns_backfill(campaigns=None, *, client: LaafficClient | None = None) -> list[dict]:
+    """Fetch the call records of `campaigns` in one pass; by default (the beat job) of the finished
+    campaigns whose records were not fetched yet. One line per campaign: the calls linked to it."""
+    if campaigns is None:
+        campaigns = Campaign.objects.filter(status=Status.SUBMITTED, provider_status__in=FINAL_PROVIDER_STATUSES,
+                                            records_backfilled_at__isnull=True)
+    campaigns = list(campaigns)
+    if not campaigns:
+        return []
+    try:
+        call_records_backfill(campaigns, client=client)
+    except LaafficError as error:
+        return [{"task_name": campaign.task_name, "error": error.message} for campaign in campaigns]
+    linked = dict(CallRecord.objects.filter(campaign__in=campaigns).order_by().values_list("campaign")
+                  .annotate(n=Count("id")))
+    return [{"task_name": campaign.task_name, "records": linked.get(campaign.pk, 0)} for campaign in campaigns]
