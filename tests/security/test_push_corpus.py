@@ -1,6 +1,8 @@
 """Hostile bodies for the status push (issue 9): each is refused with a 4xx naming the field when
-there is one, within 100 ms (a guard against bodies that keep a worker busy), stores nothing, and
-leaves the endpoint storing the next valid report."""
+there is one, within 100 ms of the worker's CPU (a guard against bodies that keep a worker busy;
+CPU, because the wall clock of a machine shared with other jobs measures them too), stores
+nothing, and leaves the endpoint storing the next valid report."""
+import gc
 import json
 import time
 
@@ -13,7 +15,8 @@ from campaigns.models import CallRecord
 pytestmark = pytest.mark.django_db
 TOKEN = "s3cret-token"
 JSON = "application/json"
-SECONDS = 0.1
+CPU_SECONDS = 0.1
+WALL_SECONDS = 2  # a body that waits on something rather than computing
 
 
 class Case:
@@ -168,12 +171,16 @@ def send(client, settings):
 
 @pytest.mark.parametrize("case", CORPUS, ids=[case.name for case in CORPUS])
 def test_a_hostile_push_is_refused_quickly_naming_the_field_and_stores_nothing(send, case):
-    started = time.perf_counter()
-    response = send(case.body, case.content_type, case.method)
-    elapsed = time.perf_counter() - started
+    gc.disable()  # a collection of the whole suite's objects is not this body's cost
+    try:
+        started, cpu_started = time.perf_counter(), time.thread_time()
+        response = send(case.body, case.content_type, case.method)
+        cpu, elapsed = time.thread_time() - cpu_started, time.perf_counter() - started
+    finally:
+        gc.enable()
 
     assert response.status_code == case.status, response.content[:300]
-    assert elapsed < SECONDS, f"answered in {elapsed * 1000:.0f} ms"
+    assert cpu < CPU_SECONDS and elapsed < WALL_SECONDS, f"answered in {cpu * 1000:.0f} ms of CPU, {elapsed:.2f} s"
     assert not CallRecord.objects.exists()
     if case.method == "POST":
         answer = response.json()
