@@ -5,7 +5,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
-from django.http import Http404, JsonResponse
+from django.http import Http404, JsonResponse, UnreadablePostError
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -37,6 +37,8 @@ def voice_report(request, token):
     except RequestDataTooBig:
         return _refused(413, f"The push is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes; "
                              f"send at most {records.MAX_PUSH_REPORTS:,} reports per push.")
+    except UnreadablePostError:
+        return _refused(400, "The push ended before all of its body arrived; send it again.")
     try:
         push = records.parse_push(body, now=timezone.now())
     except records.PushTooLarge as error:

@@ -3,6 +3,7 @@ there is one, within 100 ms of the worker's CPU (a guard against bodies that kee
 CPU, because the wall clock of a machine shared with other jobs measures them too), stores
 nothing, and leaves the endpoint storing the next valid report."""
 import gc
+import io
 import json
 import time
 
@@ -192,3 +193,17 @@ def test_a_hostile_push_is_refused_quickly_naming_the_field_and_stores_nothing(s
     valid = json.dumps({"voiceId": "after", "callee": "8613800000001", "callTime": int(time.time() * 1000)})
     assert send(valid.encode()).json() == {"received": 1}
     assert list(CallRecord.objects.values_list("voice_id", flat=True)) == ["after"]
+
+
+class CutShort(io.BytesIO):
+    """The body of a client that hangs up before sending all it announced."""
+
+    def read(self, *args):
+        raise OSError("client disconnected")
+
+
+def test_a_push_cut_short_is_a_400_not_a_500(send, client):
+    response = client.generic("POST", reverse("laaffic_voice_report", args=[TOKEN]), b"{}",
+                              content_type=JSON, **{"wsgi.input": CutShort(), "CONTENT_LENGTH": "100"})
+    assert response.status_code == 400 and "ended before all of its body arrived" in response.json()["error"]
+    assert not CallRecord.objects.exists()
