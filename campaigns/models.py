@@ -1,10 +1,12 @@
 """Campaign data. Fields use Python names; the provider's names appear only where
 the request body is built (campaigns/services/bodies.py)."""
+from datetime import datetime, timezone
+
 from django.conf import settings
 from django.db import models
 
 from . import rules
-from .laaffic.records import MAX_LENGTHS as SIZE
+from .laaffic.records import EARLIEST_TIME, MAX_LENGTHS as SIZE
 
 YES_NO = [(0, "No"), (1, "Yes")]
 
@@ -434,6 +436,10 @@ class ImportJob(models.Model):
         return min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
 
 
+RECORD_TIMES = ("call_time", "ringing_time", "answer_time", "hangup_time")
+LATEST_RECORD_TIME = datetime(2100, 1, 1, tzinfo=timezone.utc)
+
+
 class CallRecord(models.Model):
     """One call of a campaign, from the status push or the record query. Keyed by Laaffic's voice id."""
 
@@ -470,7 +476,15 @@ class CallRecord(models.Model):
 
     class Meta:
         ordering = ["call_time", "id"]
-        constraints = [models.UniqueConstraint(fields=["voice_id"], name="call_record_voice_id")]
+        constraints = [
+            models.UniqueConstraint(fields=["voice_id"], name="call_record_voice_id"),
+            # The push refuses a time outside its plausible range (records.EARLIEST_TIME, MAX_AHEAD); the
+            # database keeps to a wider fixed one, in which any time shows in any zone: no stored value
+            # can break a results page or an export (a year 1 or 10000 could, issue 9).
+            models.CheckConstraint(condition=models.Q(*(
+                models.Q(**{f"{name}__gte": EARLIEST_TIME, f"{name}__lt": LATEST_RECORD_TIME}) | models.Q(
+                    **{f"{name}__isnull": True}) for name in RECORD_TIMES)), name="call_record_times_in_range"),
+        ]
         indexes = [models.Index(fields=["campaign", "outcome"]),
                    models.Index(fields=["campaign", "call_time", "id"], name="call_record_campaign_time"),
                    # The few records not linked to a campaign: linked when their task id becomes known.

@@ -50,3 +50,16 @@ def simulator(running_simulator, settings):
 def example_body():
     """The provider page's example request, with its sendTime moved into the future."""
     return copy.deepcopy(json.loads((DATA / "group_call_example.json").read_text()))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` need PostgreSQL's own behaviour (row locks, deadlocks): skipped on SQLite."""
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    if engine == "postgresql":
+        return
+    skip = pytest.mark.skip(reason=f"needs PostgreSQL (DATABASE_URL=postgres://...); the database is {engine}")
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)

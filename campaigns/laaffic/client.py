@@ -265,7 +265,7 @@ class LaafficClient:
         records, rejected = [], []
         for row in rows:
             try:
-                records.append(parse_record(row))
+                records.append(parse_record(row, now=now))
             except ValueError as exc:
                 logger.warning("Skipped a call record Laaffic sent: %s", exc)
                 rejected.append((row, str(exc)))

@@ -235,8 +235,10 @@ def call_records_ingest(found: list[laaffic_records.CallRecord]) -> int:
     unique = {record.voice_id: record for record in found}
     with _prepared_cursor(database) as cursor:
         campaigns = _campaigns_for(list(unique.values()), cursor)
+        # Rows go in voice id order, so two batches sharing calls lock them in the same order
+        # instead of deadlocking each other.
         now = timezone.now()
-        rows = [_record_row(record, campaigns.get(voice_id), now, database) for voice_id, record in unique.items()]
+        rows = [_record_row(unique[voice_id], campaigns.get(voice_id), now, database) for voice_id in sorted(unique)]
         if len(rows) == 1:
             cursor.execute(_upsert_sql(), rows[0])
         else:  # one statement for every row, sent in one go (a pipeline on PostgreSQL), in one transaction

@@ -511,7 +511,7 @@ def test_pushes_one_report_per_ended_call(receiver, clock, example_body):
     assert first["callStatus"] in (10, 20, 40, 50, 60)
     assert isinstance(first["hangupTime"], int)
     assert first["hangupTime"] == round((START.timestamp() + 20 / 3) * 1000)
-    calls = [call for body in receiver.bodies for call in parse_push(body)]
+    calls = [call for body in receiver.bodies for call in parse_push(body).records]
     assert [call.voice_id for call in calls] == [r["voiceId"] for r in reports]
 
 
@@ -521,7 +521,7 @@ def test_pushes_arrays_in_batch_mode(receiver, clock):
         clock.tick(20)
         receiver.wait_for(5)
     assert [len(body) for body in receiver.bodies] == [2, 2, 1]
-    assert len(parse_push(receiver.bodies[0])) == 2
+    assert len(parse_push(receiver.bodies[0]).records) == 2
 
 
 def test_a_failed_push_is_retried(clock):

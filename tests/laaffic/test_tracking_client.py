@@ -1,4 +1,5 @@
 import json
+import re
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from campaigns.laaffic import (
     parse_task,
 )
 from campaigns.laaffic.errors import STATUS_MESSAGES
+from campaigns.laaffic.records import MAX_PUSH_REPORTS, PushTooLarge, RecordError, Refusal
 from campaigns.laaffic.signing import DOC_API_KEY, DOC_API_SECRET
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -273,6 +275,15 @@ def test_query_records_sets_aside_a_record_it_cannot_read(client, simulator):
     assert raw == broken and "no voiceId" in reason
 
 
+def test_query_records_sets_aside_a_record_with_an_impossible_time_by_its_own_clock(client, simulator):
+    tomorrow = dict(QUERIED, voiceId="late", hangupTime="2025-03-02T10:00:01+08:00")
+    simulator.fail_next(body=json.dumps({"status": 0, "reason": "success", "data": {
+        "total": 2, "size": 100, "current": 1, "pages": 1, "records": [QUERIED, tomorrow]}}))
+    page = client.query_records(NOW - timedelta(hours=1), NOW)
+    assert [r.voice_id for r in page.records] == ["2203031113381000002"]
+    assert "hangupTime '2025-03-02T10:00:01+08:00' is out of range" in page.rejected[0][1]
+
+
 def test_query_records_failure_is_classified(client, simulator):
     simulator.fail_next(code="-18", path="voice/recordGroupQuery")
     with pytest.raises(LaafficError) as caught:
@@ -332,13 +343,56 @@ def test_parse_record_reads_zoneless_times_only_in_a_zone_it_is_given():
     ({"voiceId": "9", "hangupTime": "yesterday"}, "9: hangupTime 'yesterday' is neither"),
     ({"voiceId": "9", "answerTime": 1740794435}, "seconds, perhaps"),
     ({"voiceId": "9", "callDuration": "12.5"}, "callDuration '12.5' is not a whole number"),
-    ({"voiceId": "9", "callStatus": True}, "callStatus True is not a whole number"),
+    ({"voiceId": "9", "callStatus": True}, "callStatus True is true or false, not a whole number"),
     ({"voiceId": "9", "cost": "cheap"}, "cost 'cheap' is not an amount"),
     ("not a record", "must be a JSON object"),
 ])
 def test_parse_record_refuses_what_it_cannot_read_naming_the_field(raw, message):
     with pytest.raises(ValueError, match=message):
         parse_record(raw)
+
+
+def test_parse_record_reads_times_from_2020_to_a_day_ahead_of_now_only():
+    now = datetime(2025, 3, 1, tzinfo=timezone.utc)
+    soon = now + timedelta(hours=23)
+    assert parse_record({"voiceId": "1", "callTime": int(soon.timestamp() * 1000)}, now=now).call_time == soon
+    assert parse_record({"voiceId": "1", "callTime": "2020-01-01T08:00:00+08:00"}, now=now).call_time == datetime(
+        2020, 1, 1, tzinfo=timezone.utc)
+    for value in (int((now + timedelta(hours=25)).timestamp() * 1000), "2019-12-31T23:59:59Z",
+                  "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "99991231235959", 253402300800000):
+        with pytest.raises(RecordError, match="callTime .* is out of range: a call is neither before 2020-01-01"
+                                              " nor more than 1 day ahead of now") as caught:
+            parse_record({"voiceId": "1", "callTime": value}, naive_tz=SHANGHAI, now=now)
+        assert caught.value.field == "callTime"
+
+
+@pytest.mark.parametrize("value, says", [
+    ("1e1000000", "is out of range (more than 20 digits)"), (-10**4000, "is out of range (more than 20 digits)"),
+    (float("inf"), "is not a finite number"), ("1e-999999999", "has more than 40 decimals"),
+    ("9" * 41, "is longer than 40 characters"), ("1_000", "is not a whole number"), ("0x1A", "is not a whole number"),
+    ([1], "is an array, not a whole number"), ({"a": 1}, "is an object, not a whole number"),
+])
+def test_parse_record_bounds_every_number_before_converting_it(value, says):
+    with pytest.raises(RecordError, match=re.escape(says)) as caught:
+        parse_record({"voiceId": "1", "callDuration": value})
+    assert caught.value.field == "callDuration"
+
+
+@pytest.mark.parametrize("field", ["voiceId", "callee", "displayNum", "terminationCode", "currency"])
+@pytest.mark.parametrize("value, says", [
+    (True, "is true or false, not text"), ([1], "is an array, not text"), ({"a": 1}, "is an object, not text"),
+    (1.5, "is a number, not text"), ("a\x00b", "holds a NUL"), ("\ud800", "lone surrogate"),
+])
+def test_parse_record_takes_text_only_as_text_or_a_whole_number(field, value, says):
+    with pytest.raises(RecordError, match=says) as caught:
+        parse_record({"voiceId": "1", field: value})
+    assert caught.value.field == field
+
+
+def test_parse_push_refuses_a_report_giving_a_field_twice():
+    push = parse_push(b'[{"voiceId": "1", "callTime": 1740794435000, "callTime": "9999-01-01T00:00:00Z"}]')
+    assert push.refused == [Refusal(1, "callTime", "A call record gives 'callTime' more than once; send each field "
+                                                   "once.")]
 
 
 def test_parse_record_ignores_unknown_fields_and_defaults_the_currency():
@@ -350,27 +404,47 @@ def test_parse_record_ignores_unknown_fields_and_defaults_the_currency():
 # parse_push
 
 def test_parse_push_reads_one_object():
-    assert [r.voice_id for r in parse_push(PUSHED)] == ["22121121451211349002"]
+    push = parse_push(PUSHED)
+    assert ([r.voice_id for r in push.records], push.refused) == (["22121121451211349002"], [])
 
 
 def test_parse_push_reads_an_array_and_raw_json():
     second = dict(PUSHED, voiceId="2", callStatus=10)
-    records = parse_push(json.dumps([PUSHED, second]).encode())
-    assert [(r.voice_id, outcome(r)) for r in records] == [
+    push = parse_push(json.dumps([PUSHED, second]).encode())
+    assert [(r.voice_id, outcome(r)) for r in push.records] == [
         ("22121121451211349002", "answered"), ("2", "busy")]
-    assert parse_push("[]") == []
+
+
+def test_parse_push_reads_each_report_of_an_array_alone_and_names_what_it_refuses():
+    push = parse_push([PUSHED, "x", {"callee": "1"}, dict(PUSHED, voiceId="3", callTime=True)])
+    assert [r.voice_id for r in push.records] == ["22121121451211349002"]
+    assert [(r.item, r.field) for r in push.refused] == [(2, None), (3, "voiceId"), (4, "callTime")]
+    assert "must be a JSON object, not text" in push.refused[0].message
+    assert "no voiceId" in push.refused[1].message
+    assert push.refused[2].message == "Call record 3: callTime True is true or false, not a time."
+
+
+def test_parse_push_refuses_a_single_report_by_field_without_an_item():
+    assert parse_push({"voiceId": [1]}).refused == [
+        Refusal(None, "voiceId", "A call record: voiceId […] is an array, not text.")]
 
 
 @pytest.mark.parametrize("payload, message", [
-    (42, "object or an array"),
+    (42, "object or a non-empty array of objects, not a number"),
     ("not json", "not valid JSON"),
-    ([PUSHED, "x"], "Item 2 of the status push"),
-    ([PUSHED, {"callee": "1"}], "Item 2 of the status push: A call record has no voiceId"),
-    (b'"text"', "not str"),
+    (b'"text"', "not text"),
+    ("[]", "not an empty array"),
+    (b"\xff{}", "not UTF-8 text"),
 ])
 def test_parse_push_refuses_anything_else(payload, message):
     with pytest.raises(ValueError, match=message):
         parse_push(payload)
+
+
+def test_parse_push_refuses_more_reports_than_the_limit():
+    parse_push([{"voiceId": str(i)} for i in range(MAX_PUSH_REPORTS)])
+    with pytest.raises(PushTooLarge, match="holds 1,001 reports; send at most 1,000"):
+        parse_push([{"voiceId": str(i)} for i in range(MAX_PUSH_REPORTS + 1)])
 
 
 # outcome

@@ -213,7 +213,7 @@ def test_the_push_endpoint_is_off_without_a_configured_token(push, settings):
     assert push(report(), token="anything").status_code == 404
 
 
-@pytest.mark.parametrize("raw", ["{not json", "[1, 2]", '{"callee": "1"}', '"text"', ""])
+@pytest.mark.parametrize("raw", ["{not json", "[1, 2]", '{"callee": "1"}', '"text"', " "])
 def test_a_malformed_push_is_a_400_never_a_500(push, raw):
     response = push(None, raw=raw)
     assert response.status_code == 400 and "error" in response.json()
@@ -227,8 +227,27 @@ def test_a_malformed_push_is_a_400_never_a_500(push, raw):
     ({"cost": "12345678"}, "cost 12345678 is out of range"),
 ])
 def test_a_push_with_values_too_big_to_store_is_a_400_naming_the_field(push, fields, says):
-    response = push([report("ok"), report("v1", **fields)])
+    response = push(report("v1", **fields))
     assert response.status_code == 400 and says in response.json()["error"]
+    assert response.json()["field"] == next(iter(fields))
+    assert not CallRecord.objects.exists()
+
+
+def test_an_array_stores_its_readable_reports_and_lists_the_refused_ones(push):
+    response = push([report("v1"), report("v2", callTime="9999-12-31T23:59:59-14:00"), report("v3"),
+                     report("v4", callee={"a": 1})])
+    assert response.status_code == 200
+    assert response.json()["received"] == 2
+    assert [(r["item"], r["field"]) for r in response.json()["refused"]] == [(2, "callTime"), (4, "callee")]
+    assert "Call record v4: callee {…} is an object, not text." == response.json()["refused"][1]["error"]
+    assert sorted(CallRecord.objects.values_list("voice_id", flat=True)) == ["v1", "v3"]
+
+
+def test_an_array_with_no_readable_report_is_a_400_listing_each(push):
+    response = push([report("v1", cost="1e-999999999"), report("v2", callDuration="1e1000000")])
+    assert response.status_code == 400
+    assert [(r["item"], r["field"]) for r in response.json()["refused"]] == [(1, "cost"), (2, "callDuration")]
+    assert response.json()["error"].startswith("Not a voice report: none of its 2 reports can be read (item 1: ")
     assert not CallRecord.objects.exists()
 
 
