@@ -3,7 +3,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
-from campaigns.admin import CampaignAdmin
+from campaigns.admin.campaigns import CampaignAdmin
 from campaigns.models import Campaign
 from tests.conftest import DOC_SECRET
 from tests.factories import CalleeFactory, CalleeListFactory, CampaignFactory, SmsTemplateFactory

@@ -10,16 +10,16 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import slugify
 
-from . import rules
-from .charts import bar_chart
-from .models import FINAL_PROVIDER_STATUSES, CallRecord, Campaign
-from .services.campaigns import InvalidCampaign, campaign_queue
-from .services.recalls import RecallPlan, recall_plans
-from .services.results import campaign_results, campaign_results_export
-from .services.tracking import (
+from .. import rules
+from ..charts import bar_chart
+from ..models import FINAL_PROVIDER_STATUSES, CallRecord, Campaign
+from ..services.campaigns import InvalidCampaign, campaign_queue
+from ..services.recalls import RecallPlan, recall_plans
+from ..services.results import campaign_results, campaign_results_export
+from ..services.tracking import (
     CANCELLABLE, call_record_owners, campaign_cancel, campaign_recall_create, campaign_unattributed_calls,
 )
-from .tasks import backfill_campaigns, submit_campaign
+from ..tasks import backfill_campaigns, submit_campaign
 
 RESULTS_PAGE_SIZE = 100
 

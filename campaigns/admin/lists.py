@@ -10,10 +10,10 @@ from django.urls import path, reverse
 
 import phonenumbers
 
-from .importers.callees import DELIMITER_NAMES, CsvRefused, FileFormat
-from .models import ImportJob
-from .services import imports
-from .tasks import run_import
+from ..importers.callees import DELIMITER_NAMES, CsvRefused, FileFormat
+from ..models import ImportJob
+from ..services import imports
+from ..tasks import run_import
 
 # Keys as codecs.lookup() names them, which is how detection reports an encoding.
 ENCODINGS = [("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 with BOM"), ("utf-16", "UTF-16 (Excel Unicode text)"),

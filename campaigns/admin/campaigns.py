@@ -14,17 +14,17 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator, slugify
 
-from . import rules
-from .forms import CalleeForm, CampaignForm, SmsTemplateForm, SuppressedNumberForm, VoiceFileForm
-from .import_admin import upload_view
-from .importers import phones
-from .models import Callee, CalleeList, Campaign, SmsTemplate, Submission, SuppressedNumber, VoiceFile
-from .services import bodies
-from .services.campaigns import campaign_problems, campaign_queue, campaign_refusal
-from .services.imports import Target
-from .services.spreadsheets import callee_list_export
-from .tasks import submit_campaign
-from .tracking_admin import CampaignTrackingMixin
+from .. import rules
+from ..forms import CalleeForm, CampaignForm, SmsTemplateForm, SuppressedNumberForm, VoiceFileForm
+from ..importers import phones
+from ..models import Callee, CalleeList, Campaign, SmsTemplate, Submission, SuppressedNumber, VoiceFile
+from ..services import bodies
+from ..services.campaigns import campaign_problems, campaign_queue, campaign_refusal
+from ..services.imports import Target
+from ..services.spreadsheets import callee_list_export
+from ..tasks import submit_campaign
+from .lists import upload_view
+from .tracking import CampaignTrackingMixin
 
 BODY_PREVIEW_CALLEES = 3
 
