@@ -2,48 +2,23 @@ import json
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator
 
 from .. import rules
-from ..forms import CalleeForm, CampaignForm, SmsTemplateForm, SuppressedNumberForm, VoiceFileForm
-from ..importers import phones
-from ..models import Callee, CalleeList, Campaign, SmsTemplate, Submission, SuppressedNumber, VoiceFile
+from ..forms import CampaignForm, SmsTemplateForm, VoiceFileForm
+from ..models import Campaign, SmsTemplate, Submission, VoiceFile
 from ..services import bodies
 from ..services.campaigns import campaign_problems, campaign_queue, campaign_refusal
-from ..services.imports import Target
-from ..services.spreadsheets import callee_list_export
 from ..tasks import submit_campaign
-from .lists import upload_view
+from .lists import callee_counts, callees_of
+from .mixins import ReadOnlyMixin
 from .tracking import CampaignTrackingMixin
 
 BODY_PREVIEW_CALLEES = 3
-
-
-def callees_of(list_ref):
-    """The number of callees in the list that `list_ref` names, counted for each row shown.
-
-    A Count() over a join would count every callee of every list before the page is cut,
-    and twice more for the changelist's totals: seconds with a 100,000-callee list.
-    """
-    counted = (Callee.objects.filter(callee_list=OuterRef(list_ref)).order_by()
-               .values("callee_list").annotate(n=Count("*")).values("n"))
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def callee_counts(list_ids) -> dict[int, int]:
-    """Callees per list, each list counted once."""
-    return dict(Callee.objects.filter(callee_list__in=list_ids).order_by()
-                .values_list("callee_list").annotate(n=Count("*")))
 
 
 def _sms_example(campaign, first):
@@ -51,95 +26,6 @@ def _sms_example(campaign, first):
     if campaign.hang_up_sms != 1 or campaign.sms_template is None or not first:
         return ""
     return rules.sms_filled(campaign.sms_template.content, first[0])
-
-
-@admin.register(CalleeList)
-class CalleeListAdmin(admin.ModelAdmin):
-    list_display = ("name", "callee_count", "created_at", "callees_link")
-    ordering = ("name",)
-    search_fields = ("name",)
-    change_form_template = "admin/campaigns/calleelist/change_form.html"
-
-    def get_urls(self):
-        wrap = self.admin_site.admin_view
-        return [
-            path("<int:pk>/import/", wrap(self.import_view), name="campaigns_calleelist_import"),
-            path("<int:pk>/export.csv", wrap(self.export_view), name="campaigns_calleelist_export"),
-            *super().get_urls(),
-        ]
-
-    def import_view(self, request, pk):
-        callee_list = get_object_or_404(CalleeList, pk=pk)
-        if not self.has_change_permission(request, callee_list):
-            raise PermissionDenied
-        back = reverse("admin:campaigns_calleelist_change", args=[pk])
-        return upload_view(self, request, Target(callee_list), f"Import callees into {callee_list}", back)
-
-    def export_view(self, request, pk):
-        callee_list = get_object_or_404(CalleeList, pk=pk)
-        if not self.has_view_permission(request, callee_list):
-            raise PermissionDenied
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{slugify(callee_list.name) or "callees"}.csv"'
-        callee_list_export(callee_list.pk, response)
-        return response
-
-    @admin.display(description="")
-    def callees_link(self, obj):
-        url = reverse("admin:campaigns_callee_changelist") + f"?callee_list__id__exact={obj.pk}"
-        return format_html('<a href="{}">View callees</a>', url)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(callee_count=callees_of("pk"))
-
-    @admin.display(description="callees", ordering="callee_count")
-    def callee_count(self, obj):
-        return obj.callee_count
-
-
-class NumberSearchMixin:
-    """A search typed as a phone number ('+34 612 345 679') looks for the number as it is stored."""
-
-    def get_search_results(self, request, queryset, search_term):
-        number, reason = phones.normalize(search_term.strip())
-        return super().get_search_results(request, queryset, search_term if reason else number)
-
-
-@admin.register(SuppressedNumber)
-class SuppressedNumberAdmin(NumberSearchMixin, admin.ModelAdmin):
-    form = SuppressedNumberForm
-    list_display = ("number", "reason", "added_by", "added_at")
-    search_fields = ("number", "reason")
-    list_select_related = ("added_by",)
-    readonly_fields = ("added_by", "added_at")
-    change_list_template = "admin/campaigns/suppressednumber/change_list.html"
-
-    def get_urls(self):
-        wrap = self.admin_site.admin_view
-        return [path("import/", wrap(self.import_view), name="campaigns_suppressednumber_import"),
-                *super().get_urls()]
-
-    def import_view(self, request):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        back = reverse("admin:campaigns_suppressednumber_changelist")
-        return upload_view(self, request, Target(None), "Import do-not-call numbers", back)
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.added_by = request.user
-        super().save_model(request, obj, form, change)
-
-
-@admin.register(Callee)
-class CalleeAdmin(NumberSearchMixin, admin.ModelAdmin):
-    form = CalleeForm
-    list_display = ("number", "callee_list", "text1", "text2", "text3")
-    list_filter = ("callee_list",)
-    list_select_related = ("callee_list",)
-    search_fields = ("number", "text1")
-    autocomplete_fields = ("callee_list",)
-    show_full_result_count = False
 
 
 @admin.register(SmsTemplate)
@@ -161,7 +47,7 @@ class VoiceFileAdmin(admin.ModelAdmin):
     readonly_fields = ("uploaded_at",)
 
 
-class SubmissionInline(admin.TabularInline):
+class SubmissionInline(ReadOnlyMixin, admin.TabularInline):
     model = Submission
     extra = 0
     can_delete = False
@@ -169,22 +55,13 @@ class SubmissionInline(admin.TabularInline):
     readonly_fields = fields
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("campaign", "started_at", "user", "outcome", "http_status", "code", "key_id")
     list_filter = ("outcome",)
     list_select_related = ("campaign", "user")
     readonly_fields = [f.name for f in Submission._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 OUTCOME_FIELDS = ("status", "status_detail", "key_id", "provider_code", "provider_message")

@@ -20,6 +20,7 @@ from ..services.tracking import (
     CANCELLABLE, call_record_owners, campaign_cancel, campaign_recall_create, campaign_unattributed_calls,
 )
 from ..tasks import backfill_campaigns, submit_campaign
+from .mixins import ReadOnlyMixin
 
 RESULTS_PAGE_SIZE = 100
 
@@ -198,7 +199,7 @@ class CouldBelongToFilter(admin.SimpleListFilter):
 
 
 @admin.register(CallRecord)
-class CallRecordAdmin(admin.ModelAdmin):
+class CallRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Calls as Laaffic reported them, for staff: the campaign each is linked to, or could belong to."""
 
     list_display = ("call_time", "callee_number", "outcome", "campaign", "could_belong_to")
@@ -209,12 +210,6 @@ class CallRecordAdmin(admin.ModelAdmin):
     # A big table: no total or per-filter counts beyond the page's own.
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
