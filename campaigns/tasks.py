@@ -1,25 +1,21 @@
 """Celery tasks: load by id, call one service, own the retries."""
 from celery import shared_task
-from django.conf import settings
 
 from .models import Campaign
 from .services import campaigns as campaign_services
 from .services import imports, tracking
 
-MAX_SUBMIT_RETRIES = 8
 
-
-@shared_task(bind=True, acks_late=True, max_retries=MAX_SUBMIT_RETRIES)
+@shared_task(bind=True, acks_late=True, max_retries=campaign_services.MAX_SUBMIT_RETRIES)
 def submit_campaign(self, campaign_id, user_id=None):
     result = campaign_services.campaign_submit(campaign_id, user_id=user_id)
-    if result.retry_in is not None:
-        if self.request.retries >= self.max_retries:
-            campaign_services.campaign_give_up(campaign_id, result.message)
-            return "failed"
-        # Exponential backoff from the delay the service suggests for this kind of failure.
-        raise self.retry(countdown=min(result.retry_in * 2 ** self.request.retries,
-                                       settings.LAAFFIC_RETRY_MAX_SECONDS))
-    return result.status
+    if result.retry_in is None:
+        return result.status
+    delay = campaign_services.submit_retry_delay(result.retry_in, self.request.retries)
+    if delay is None:
+        campaign_services.campaign_give_up(campaign_id, result.message)
+        return "failed"
+    raise self.retry(countdown=delay)
 
 
 @shared_task(acks_late=True)

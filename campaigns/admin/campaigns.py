@@ -2,7 +2,6 @@ import json
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db import transaction
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -13,7 +12,6 @@ from ..forms import CampaignForm, SmsTemplateForm, VoiceFileForm
 from ..models import Campaign, SmsTemplate, Submission, VoiceFile
 from ..services import bodies
 from ..services.campaigns import campaign_problems, campaign_queue, campaign_refusal
-from ..tasks import submit_campaign
 from .lists import callee_counts, callees_of
 from .mixins import ReadOnlyMixin
 from .tracking import CampaignTrackingMixin
@@ -227,9 +225,6 @@ class CampaignAdmin(CampaignTrackingMixin, admin.ModelAdmin):
             result = campaign_queue(campaign, user=request.user)
             if result.queued:
                 queued += 1
-                transaction.on_commit(
-                    lambda pk=campaign.pk: submit_campaign.delay(pk, user_id=request.user.pk)
-                )
             else:
                 self.message_user(request, result.message, messages.ERROR)
         if queued:

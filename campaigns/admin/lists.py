@@ -3,7 +3,6 @@ upload -> preview (with overrides) -> confirm -> progress -> summary."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -22,7 +21,6 @@ from ..models import Callee, CalleeList, ImportJob, SuppressedNumber
 from ..services import imports
 from ..services.imports import Target
 from ..services.spreadsheets import callee_list_export
-from ..tasks import run_import
 from .mixins import ReadOnlyMixin
 
 # Keys as codecs.lookup() names them, which is how detection reports an encoding.
@@ -166,9 +164,7 @@ class ImportJobAdmin(ReadOnlyMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/campaigns/import/preview.html", context)
 
     def _confirm(self, request, job):
-        if imports.import_job_queue(job):
-            transaction.on_commit(lambda: run_import.delay(job.pk))
-        else:
+        if not imports.import_job_queue(job):
             messages.warning(request, "This import was already confirmed.")
         return HttpResponseRedirect(reverse("admin:campaigns_importjob_progress", args=[job.pk]))
 

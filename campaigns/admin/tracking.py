@@ -3,7 +3,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -13,13 +12,13 @@ from django.utils.text import slugify
 from .. import rules
 from ..charts import bar_chart
 from ..models import FINAL_PROVIDER_STATUSES, CallRecord, Campaign
-from ..services.campaigns import InvalidCampaign, campaign_queue
+from ..services.campaigns import InvalidCampaign
 from ..services.recalls import RecallPlan, recall_plans
 from ..services.results import campaign_results, campaign_results_export
 from ..services.tracking import (
-    CANCELLABLE, call_record_owners, campaign_cancel, campaign_recall_create, campaign_unattributed_calls,
+    CANCELLABLE, call_record_owners, campaign_call_again, campaign_cancel, campaign_unattributed_calls,
+    campaigns_fetch_results,
 )
-from ..tasks import backfill_campaigns, submit_campaign
 from .mixins import ReadOnlyMixin
 
 RESULTS_PAGE_SIZE = 100
@@ -132,15 +131,13 @@ class CampaignTrackingMixin:
                           initial={"task_name": f"{parent.task_name} (again)"[:rules.MAX_LENGTHS["taskName"]]})
         if request.POST.get("confirm") == "yes" and form.is_valid():
             try:
-                child, plan = campaign_recall_create(parent, form.cleaned_data["task_name"],
-                                                     failed_only=form.cleaned_data["failed_only"], user=request.user)
+                child, plan, result = campaign_call_again(parent, form.cleaned_data["task_name"],
+                                                          failed_only=form.cleaned_data["failed_only"],
+                                                          user=request.user)
             except InvalidCampaign as invalid:
                 for problem in invalid.problems:
                     form.add_error("task_name" if problem.field == "taskName" else None, problem.message)
             else:
-                result = campaign_queue(child, user=request.user)
-                if result.queued:
-                    transaction.on_commit(lambda: submit_campaign.delay(child.pk, user_id=request.user.pk))
                 self.message_user(request, f"{child} created as a new run of {parent}: {plan.summary} {result.message}",
                                   messages.SUCCESS if result.queued else messages.ERROR)
                 return None
@@ -149,11 +146,9 @@ class CampaignTrackingMixin:
 
     @admin.action(description="Fetch call results from Laaffic", permissions=["fetch_results"])
     def fetch_call_results(self, request, queryset):
-        ids = list(queryset.filter(status=Campaign.Status.SUBMITTED).values_list("pk", flat=True))
-        if ids:  # one pass for all of them: pages their periods share are fetched once
-            transaction.on_commit(lambda: backfill_campaigns.delay(ids))
-        self.message_user(request, f"Fetching the call results of {len(ids)} campaign"
-                                   f"{'s' if len(ids) != 1 else ''} in the background.")
+        count = campaigns_fetch_results(queryset)
+        self.message_user(request, f"Fetching the call results of {count} campaign"
+                                   f"{'s' if count != 1 else ''} in the background.")
 
     def _confirmation(self, request, queryset, action, title, extra):
         context = {**self.admin_site.each_context(request), "title": title, "queryset": queryset,

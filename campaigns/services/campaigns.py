@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import logging
 import re
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import PurePosixPath
@@ -27,6 +29,8 @@ Outcome = Submission.Outcome
 PENDING_UPLOAD = "(uploaded when submitted)"
 # A worker that claimed a campaign and went silent this long after its timeout has died.
 STALE_AFTER = timedelta(seconds=60)
+# Temporary failures are retried this many times, by the worker and the commands alike (submit_retry_delay).
+MAX_SUBMIT_RETRIES = 8
 
 
 class InvalidCampaign(Exception):
@@ -164,7 +168,43 @@ def free_name(model, wanted: str) -> str:
 
 
 def campaign_queue(campaign: Campaign, *, user=None) -> SubmitResult:
-    """Check a campaign and move it to the queue, once. The caller enqueues the task."""
+    """Check a campaign and move it to the queue, once; the worker sends it when the transaction commits."""
+    result = _queue(campaign, user)
+    if result.queued:
+        from ..tasks import submit_campaign  # the tasks call these services
+
+        user_id = getattr(user, "pk", None)
+        transaction.on_commit(lambda: submit_campaign.delay(campaign.pk, user_id=user_id))
+    return result
+
+
+def campaign_submit_now(campaign: Campaign, *, sleep=time.sleep) -> SubmitResult:
+    """Check, queue and send a campaign in this process (the commands), retrying a temporary failure
+    as the worker does (`submit_retry_delay`); each wait is logged."""
+    result = _queue(campaign, None)
+    if not result.queued:
+        return result
+    for retries in itertools.count():
+        result = campaign_submit(campaign.pk)
+        if result.retry_in is None:
+            return result
+        delay = submit_retry_delay(result.retry_in, retries)
+        if delay is None:
+            campaign_give_up(campaign.pk, result.message)
+            return result
+        log.warning("campaign %s not sent yet: %s Trying again in %g s.", campaign.pk, result.message, delay)
+        sleep(delay)
+
+
+def submit_retry_delay(suggested: float, retries: int) -> float | None:
+    """Seconds to wait before sending again after a temporary failure and `retries` retries, or None:
+    give up. The wait doubles from what the failure suggests (`SubmitResult.retry_in`)."""
+    if retries >= MAX_SUBMIT_RETRIES:
+        return None
+    return min(suggested * 2 ** retries, settings.LAAFFIC_RETRY_MAX_SECONDS)
+
+
+def _queue(campaign: Campaign, user) -> SubmitResult:
     refusal = campaign_refusal(campaign)
     if refusal:
         return SubmitResult(campaign.status, refusal)

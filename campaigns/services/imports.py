@@ -266,9 +266,14 @@ def import_job_preview(job: ImportJob) -> ImportResult:
 
 
 def import_job_queue(job: ImportJob) -> bool:
-    """Confirm a job, once; the caller enqueues the task."""
-    return bool(ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.UPLOADED).update(
+    """Confirm a job, once; the worker runs it when the transaction commits."""
+    queued = bool(ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.UPLOADED).update(
         status=ImportJob.Status.QUEUED))
+    if queued:
+        from ..tasks import run_import  # the tasks call these services
+
+        transaction.on_commit(lambda: run_import.delay(job.pk))
+    return queued
 
 
 def import_job_run(job_id) -> ImportJob | None:

@@ -19,7 +19,9 @@ from ..laaffic import records as laaffic_records
 from ..models import FINAL_PROVIDER_STATUSES, CallRecord, Callee, CalleeList, Campaign, ProviderStatus, Submission
 from ..rules import NO_NUMBERS, TEXT_FIELDS, Problem
 from . import bodies
-from .campaigns import InvalidCampaign, campaign_problems, free_name, laaffic_client
+from .campaigns import (
+    InvalidCampaign, SubmitResult, campaign_problems, campaign_queue, campaign_submit_now, free_name, laaffic_client,
+)
 from .database import refresh_statistics
 from .recalls import RecallPlan, recall_plan
 
@@ -195,6 +197,15 @@ def campaign_recall_create(parent: Campaign, task_name: str, *, failed_only: boo
             raise InvalidCampaign(problems)  # the new list goes with the transaction
         child.save()
     return child, plan
+
+
+def campaign_call_again(parent: Campaign, task_name: str, *, failed_only: bool, user=None,
+                        now: bool = False) -> tuple[Campaign, RecallPlan, SubmitResult]:
+    """Create the re-call of `parent` (`campaign_recall_create`, which raises InvalidCampaign) and submit it:
+    through the worker (`campaign_queue`), or in this process with `now` (`campaign_submit_now`)."""
+    child, plan = campaign_recall_create(parent, task_name, failed_only=failed_only, user=user)
+    result = campaign_submit_now(child) if now else campaign_queue(child, user=user)
+    return child, plan, result
 
 
 def _recall_list(parent: Campaign, task_name: str, callee_ids: list[int]) -> CalleeList:
@@ -453,6 +464,17 @@ def _merged_windows(campaigns, now: datetime) -> list[tuple[datetime, datetime]]
         else:
             merged.append((start, end))
     return [window for start, end in merged for window in record_windows(start, end, now)]
+
+
+def campaigns_fetch_results(campaigns) -> int:
+    """Have the worker fetch the call results of the submitted campaigns among `campaigns` when the transaction
+    commits, in one pass: pages their calling periods share are read once. Returns how many campaigns."""
+    ids = list(campaigns.filter(status=Status.SUBMITTED).values_list("pk", flat=True))
+    if ids:
+        from ..tasks import backfill_campaigns  # the tasks call these services
+
+        transaction.on_commit(lambda: backfill_campaigns.delay(ids))
+    return len(ids)
 
 
 def campaigns_backfill(campaigns=None, *, client: LaafficClient | None = None) -> list[dict]:

@@ -2,8 +2,8 @@
 import pytest
 
 from campaigns.models import Campaign
-from campaigns.services.campaigns import campaign_queue
-from campaigns.tasks import MAX_SUBMIT_RETRIES, submit_campaign
+from campaigns.services.campaigns import MAX_SUBMIT_RETRIES, campaign_queue
+from campaigns.tasks import submit_campaign
 from tests.factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from campaigns.management.lookup import campaign_named
 from campaigns.models import Campaign
 from campaigns.services.campaigns import InvalidCampaign
-from campaigns.services.tracking import campaign_recall_create
-
-from .submit_campaign import submit_now
+from campaigns.services.tracking import campaign_call_again
 
 
 class Command(BaseCommand):
@@ -20,10 +18,9 @@ class Command(BaseCommand):
     def handle(self, *args, task_name, new_name, failed_only, **options):
         parent = campaign_named(task_name)
         try:
-            child, plan = campaign_recall_create(parent, new_name, failed_only=failed_only)
+            child, plan, result = campaign_call_again(parent, new_name, failed_only=failed_only, now=True)
         except InvalidCampaign as invalid:
             raise CommandError("; ".join(p.message for p in invalid.problems)) from invalid
-        result = submit_now(child)
         child.refresh_from_db()
         self.stdout.write(f"{child.task_name}: {child.get_status_display()}. {plan.summary} {result.message}")
         if child.status != Campaign.Status.SUBMITTED:

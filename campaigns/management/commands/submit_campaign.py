@@ -1,18 +1,10 @@
 import json
-import time
 
 from django.core.management.base import BaseCommand
 
 from campaigns.management.lookup import campaign_named
 from campaigns.models import Campaign
-from campaigns.services.campaigns import (
-    campaign_give_up,
-    campaign_queue,
-    campaign_submit,
-)
-
-# Retries of a temporary failure while the command waits; longer waits are the worker's job.
-ATTEMPTS = 3
+from campaigns.services.campaigns import campaign_submit_now
 
 
 class Command(BaseCommand):
@@ -24,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, task_name, as_json: bool, **options):
         campaign = campaign_named(task_name)
-        result = submit_now(campaign)
+        result = campaign_submit_now(campaign)
         campaign.refresh_from_db()
         line = {
             "task_name": campaign.task_name, "status": campaign.status, "key_id": campaign.key_id,
@@ -36,20 +28,3 @@ class Command(BaseCommand):
             self.stdout.write(f"{campaign.task_name}: {campaign.get_status_display()}. {result.message}")
         if campaign.status != Campaign.Status.SUBMITTED:
             raise SystemExit(1)
-
-
-
-def submit_now(campaign):
-    """Queue and send a campaign in this process, retrying a temporary failure a few times."""
-    result = campaign_queue(campaign)
-    if not result.queued:
-        return result
-    for attempt in range(1, ATTEMPTS + 1):
-        result = campaign_submit(campaign.pk)
-        if result.retry_in is None:
-            break
-        if attempt == ATTEMPTS:
-            campaign_give_up(campaign.pk, result.message)
-        else:
-            time.sleep(min(result.retry_in, 2.0 * attempt))
-    return result
