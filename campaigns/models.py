@@ -321,7 +321,7 @@ class Campaign(models.Model):
     @property
     def is_resend(self):
         """A re-call on its parent's own list is Laaffic's resend of that run; one with a list of its
-        own (the numbers left, see services/recalls.py) is a new group call."""
+        own (the numbers left, see selectors/recalls.py) is a new group call."""
         return self.parent_id is not None and self.callee_list_id == self.parent.callee_list_id
 
 

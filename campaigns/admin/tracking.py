@@ -13,7 +13,7 @@ from .. import rules
 from ..charts import bar_chart
 from ..models import FINAL_PROVIDER_STATUSES, CallRecord, Campaign
 from ..services.campaigns import InvalidCampaign
-from ..services.recalls import RecallPlan, recall_plans
+from ..selectors.recalls import RecallPlan, recall_plans
 from ..services.results import campaign_results, campaign_results_export
 from ..services.tracking import (
     CANCELLABLE, call_record_owners, campaign_call_again, campaign_cancel, campaign_unattributed_calls,

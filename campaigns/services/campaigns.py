@@ -19,8 +19,8 @@ from django.utils import timezone
 from .. import rules
 from ..laaffic import LaafficClient, LaafficError
 from ..models import Callee, CalleeList, Campaign, SmsTemplate, Submission, VoiceFile
+from ..selectors.recalls import recall_plan
 from . import bodies
-from .recalls import recall_plan
 
 log = logging.getLogger(__name__)
 Status = Campaign.Status

@@ -18,12 +18,12 @@ from ..laaffic import client as laaffic_client_module
 from ..laaffic import records as laaffic_records
 from ..models import FINAL_PROVIDER_STATUSES, CallRecord, Callee, CalleeList, Campaign, ProviderStatus, Submission
 from ..rules import NO_NUMBERS, TEXT_FIELDS, Problem
+from ..selectors.recalls import RecallPlan, recall_plan
 from . import bodies
 from .campaigns import (
     InvalidCampaign, SubmitResult, campaign_problems, campaign_queue, campaign_submit_now, free_name, laaffic_client,
 )
 from .database import refresh_statistics
-from .recalls import RecallPlan, recall_plan
 
 log = logging.getLogger(__name__)
 Status = Campaign.Status
@@ -175,7 +175,7 @@ def campaign_cancel(campaign: Campaign, *, client: LaafficClient | None = None) 
 
 def campaign_recall_create(parent: Campaign, task_name: str, *, failed_only: bool,
                            user=None) -> tuple[Campaign, RecallPlan]:
-    """A draft re-call of a finished campaign, for exactly who is left (services/recalls.py), checked like
+    """A draft re-call of a finished campaign, for exactly who is left (selectors/recalls.py), checked like
     any campaign; raises InvalidCampaign, creating nothing, when nobody is left or it cannot be sent."""
     if parent.status != Status.SUBMITTED or parent.provider_status not in RECALLABLE:
         label = parent.get_provider_status_display() or "not finished"

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from campaigns.models import CallRecord, Campaign, SuppressedNumber
 from campaigns.services.campaigns import InvalidCampaign, campaign_queue, campaign_submit
-from campaigns.services.recalls import recall_plan
+from campaigns.selectors.recalls import recall_plan
 from campaigns.services.tracking import campaign_backfill, campaign_cancel, campaign_recall_create, campaign_sync
 from tests.factories import CalleeFactory, CampaignFactory
 
