@@ -1,5 +1,3 @@
-import json
-
 from django.conf import settings
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
@@ -7,23 +5,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from .. import rules
 from ..forms import CampaignForm, SmsTemplateForm, VoiceFileForm
 from ..models import Campaign, SmsTemplate, Submission, VoiceFile
+from ..selectors.campaigns import campaign_review
+from ..selectors.lists import callee_counts, callees_of
 from ..services import bodies
-from ..services.campaigns import campaign_problems, campaign_queue, campaign_refusal
-from .lists import callee_counts, callees_of
+from ..services.campaigns import campaign_queue
 from .mixins import ReadOnlyMixin
 from .tracking import CampaignTrackingMixin
-
-BODY_PREVIEW_CALLEES = 3
-
-
-def _sms_example(campaign, first):
-    """The hang-up SMS as the first callee would get it."""
-    if campaign.hang_up_sms != 1 or campaign.sms_template is None or not first:
-        return ""
-    return rules.sms_filled(campaign.sms_template.content, first[0])
 
 
 @admin.register(SmsTemplate)
@@ -178,12 +167,12 @@ class CampaignAdmin(CampaignTrackingMixin, admin.ModelAdmin):
         campaigns = list(queryset.select_related("callee_list", "voice_file", "sms_template"))
         if request.POST.get("confirm") == "yes":
             return self._queue(request, campaigns)
-        reviews = [self._review(campaign) for campaign in campaigns]
+        reviews = [campaign_review(campaign) for campaign in campaigns]
         context = {
             **self.admin_site.each_context(request),
             "title": "Submit to Laaffic?",
             "reviews": reviews,
-            "ready": [r for r in reviews if not r["problems"] and not r["refusal"]],
+            "ready": [review for review in reviews if review.ready],
             "queryset": queryset,
             "opts": self.model._meta,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
@@ -191,33 +180,6 @@ class CampaignAdmin(CampaignTrackingMixin, admin.ModelAdmin):
             "provider_zone": bodies.provider_tz().key,
         }
         return TemplateResponse(request, "admin/campaigns/campaign/submit_confirmation.html", context)
-
-    def _review(self, campaign):
-        callees = bodies.callee_entries(campaign.callee_list_id)
-        body = bodies.campaign_body(campaign, callees)
-        if campaign.is_resend:  # Laaffic's resend names its parent's task instead of listing numbers
-            shown = bodies.resend_body(campaign, body)
-        else:
-            more = len(callees) - BODY_PREVIEW_CALLEES
-            shown = dict(body, numberInfoList=callees[:BODY_PREVIEW_CALLEES]
-                         + ([f"… and {more:,} more callees"] if more > 0 else []))
-        if shown.get("baseFile") == bodies.AUDIO_SENT_LATER:
-            voice = campaign.voice_file
-            shown["baseFile"] = f"[{voice.name}: {voice.audio.size:,} bytes of audio, sent as base64]"
-        return {
-            "campaign": campaign,
-            "callee_count": len(callees),
-            "suppressed_count": bodies.suppressed_count(campaign.callee_list_id),
-            "send_time_local": timezone.localtime(campaign.send_time) if campaign.send_time else None,
-            "send_time_provider": body.get("sendTime"),
-            "notes": [note.message for note in bodies.notes(body)],
-            "windows_local": [f"{start:%H:%M}–{end:%H:%M}" for start, end
-                              in bodies.local_windows(campaign.calling_windows, campaign.send_time)],
-            "sms_example": _sms_example(campaign, callees[:1]),
-            "refusal": campaign_refusal(campaign),
-            "problems": campaign_problems(campaign, callees),
-            "body": json.dumps(shown, indent=2, ensure_ascii=False),
-        }
 
     def _queue(self, request, campaigns):
         queued = 0

@@ -3,8 +3,6 @@ upload -> preview (with overrides) -> confirm -> progress -> summary."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -18,6 +16,7 @@ from ..forms import CalleeForm, SuppressedNumberForm
 from ..importers import phones
 from ..importers.callees import DELIMITER_NAMES, CsvRefused, FileFormat
 from ..models import Callee, CalleeList, ImportJob, SuppressedNumber
+from ..selectors.lists import callees_of, import_job_progress, import_preview
 from ..services import imports
 from ..services.imports import Target
 from ..services.spreadsheets import callee_list_export
@@ -136,30 +135,24 @@ class ImportJobAdmin(ReadOnlyMixin, admin.ModelAdmin):
         job = self._job(request, job_id)
         if job.status != ImportJob.Status.UPLOADED:
             return HttpResponseRedirect(reverse("admin:campaigns_importjob_progress", args=[job.pk]))
-        error, result = "", None
+        error, preview = "", None
         try:
             form = OptionsForm.for_job(job, imports.job_format(job), request.POST or None)
             if request.method == "POST" and form.is_valid():
                 form.apply(job)
                 job.save()
                 form = OptionsForm.for_job(job, imports.job_format(job))
-            result = imports.import_job_preview(job)
+            preview = import_preview(job)
         except CsvRefused as refused:
             error = refused.message
             form = OptionsForm.for_job(job, _fallback_format(job))
-        if request.method == "POST" and request.POST.get("confirm") and result is not None and not error:
+        if request.method == "POST" and request.POST.get("confirm") and preview is not None:
             return self._confirm(request, job)
-        fmt = None if error else imports.job_format(job)
-        # Only the columns the file feeds: ten empty text columns would hide the ones that matter.
-        mapped = imports.job_mapping(job).texts
-        shown = [i for i, target in enumerate(imports.job_target(job).targets) if target in mapped]
         context = {
             **self.admin_site.each_context(request), "title": f"Import {job.original_name}", "job": job,
-            "form": form, "error": error, "result": result, "fmt": fmt, "opts": self.model._meta,
-            "targets": [imports.job_target(job).targets[i] for i in shown],
-            "preview_rows": [(line, number, [values[i] for i in shown])
-                             for line, number, values in (result.report.preview if result else [])],
-            "into": job.callee_list or "the do-not-call list",
+            "form": form, "error": error, "opts": self.model._meta, "into": job.callee_list or "the do-not-call list",
+            "result": preview and preview.result, "fmt": preview and preview.fmt,
+            "targets": preview.targets if preview else [], "preview_rows": preview.rows if preview else [],
         }
         return TemplateResponse(request, "admin/campaigns/import/preview.html", context)
 
@@ -176,9 +169,7 @@ class ImportJobAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     def status_view(self, request, job_id):
         job = self._job(request, job_id)
-        return JsonResponse({"status": job.status, "status_label": job.get_status_display(),
-                             "percent": job.percent, "rows_done": job.rows_done, "rows_total": job.rows_total,
-                             "message": job.message})
+        return JsonResponse(import_job_progress(job))
 
     def rejected_view(self, request, job_id):
         job = self._job(request, job_id)
@@ -197,23 +188,6 @@ def _back_url(job) -> str:
     if job.callee_list_id:
         return reverse("admin:campaigns_callee_changelist") + f"?callee_list__id__exact={job.callee_list_id}"
     return reverse("admin:campaigns_suppressednumber_changelist")
-
-
-def callees_of(list_ref):
-    """The number of callees in the list that `list_ref` names, counted for each row shown.
-
-    A Count() over a join would count every callee of every list before the page is cut,
-    and twice more for the changelist's totals: seconds with a 100,000-callee list.
-    """
-    counted = (Callee.objects.filter(callee_list=OuterRef(list_ref)).order_by()
-               .values("callee_list").annotate(n=Count("*")).values("n"))
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def callee_counts(list_ids) -> dict[int, int]:
-    """Callees per list, each list counted once."""
-    return dict(Callee.objects.filter(callee_list__in=list_ids).order_by()
-                .values_list("callee_list").annotate(n=Count("*")))
 
 
 @admin.register(CalleeList)

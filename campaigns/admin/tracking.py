@@ -2,7 +2,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -11,17 +10,16 @@ from django.utils.text import slugify
 
 from .. import rules
 from ..charts import bar_chart
-from ..models import FINAL_PROVIDER_STATUSES, CallRecord, Campaign
-from ..services.campaigns import InvalidCampaign
+from ..models import CallRecord, Campaign
+from ..selectors.campaigns import campaign_calls_page, campaign_cancellable, campaign_progress
 from ..selectors.recalls import RecallPlan, recall_plans
+from ..services.campaigns import InvalidCampaign
 from ..services.results import campaign_results, campaign_results_export
 from ..services.tracking import (
-    CANCELLABLE, call_record_owners, campaign_call_again, campaign_cancel, campaign_unattributed_calls,
+    call_record_owners, campaign_call_again, campaign_cancel, campaign_unattributed_calls,
     campaigns_fetch_results,
 )
 from .mixins import ReadOnlyMixin
-
-RESULTS_PAGE_SIZE = 100
 
 
 class RecallForm(forms.Form):
@@ -72,23 +70,13 @@ class CampaignTrackingMixin:
         return campaign
 
     def progress_view(self, request, pk):
-        c = self._campaign(request, pk)
-        return JsonResponse({
-            "status": c.get_status_display(), "provider_status": c.get_provider_status_display() or "",
-            "progress": c.progress or 0, "numbers": c.numbers_total, "called": c.numbers_called,
-            "success": c.numbers_success, "fail": c.numbers_failed,
-            "synced_at": c.synced_at.isoformat() if c.synced_at else None,
-            "final": c.provider_status in FINAL_PROVIDER_STATUSES,  # nothing more will change
-        })
+        return JsonResponse(campaign_progress(self._campaign(request, pk)))
 
     def results_view(self, request, pk):
         campaign = self._campaign(request, pk)
         results = campaign_results(campaign)
         outcome = request.GET.get("outcome", "")
-        records = CallRecord.objects.filter(campaign=campaign).select_related("callee").order_by("call_time", "id")
-        if outcome in CallRecord.Outcome.values:
-            records = records.filter(outcome=outcome)
-        page = Paginator(records, RESULTS_PAGE_SIZE).get_page(request.GET.get("page"))
+        page = campaign_calls_page(campaign, outcome=outcome, page=request.GET.get("page"))
         context = {
             **self.admin_site.each_context(request), "title": f"Results of {campaign}", "campaign": campaign,
             "results": results, "page": page, "outcome": outcome, "outcomes": CallRecord.Outcome.choices,
@@ -113,8 +101,7 @@ class CampaignTrackingMixin:
         if request.POST.get("confirm") != "yes":
             return self._confirmation(request, queryset, "cancel_on_laaffic", "Cancel these campaigns?", {
                 "campaigns": campaigns,
-                "cancellable": [c for c in campaigns if c.status == Campaign.Status.SUBMITTED
-                                and c.provider_status in (None, *CANCELLABLE)]})
+                "cancellable": [campaign for campaign in campaigns if campaign_cancellable(campaign)]})
         for campaign in campaigns:
             outcome = campaign_cancel(campaign)
             self.message_user(request, outcome.message, messages.SUCCESS if outcome.ok else messages.ERROR)

@@ -240,7 +240,7 @@ def test_the_confirmation_says_which_of_two_equal_start_times_is_sent(submitter,
 
     campaign = CampaignFactory(send_time=datetime(2099, 10, 25, 0, 30, tzinfo=timezone.utc))
     page = submitter.post(CHANGELIST, {"action": "submit_to_laaffic", "_selected_action": [campaign.pk]})
-    assert page.context["reviews"][0]["notes"] == [
+    assert page.context["reviews"][0].notes == [
         "02:30 on 2099-10-25 happens twice in Europe/Madrid (the clocks go back that night); the first one "
         "(summer time, +02:00) is sent."]
     assert "2099-10-25 00:30:00 +0000 (UTC) = 2099-10-25 02:30:00 (Europe/Madrid)" in page.content.decode()

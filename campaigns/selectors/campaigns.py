@@ -1,0 +1,103 @@
+"""Campaigns as pages show them: the review before launch, progress, calls, what can be done next."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.paginator import Page, Paginator
+from django.utils import timezone
+
+from .. import rules
+from ..models import FINAL_PROVIDER_STATUSES, CallRecord, Campaign
+from ..services import bodies
+from ..services.campaigns import campaign_problems, campaign_refusal
+from ..services.tracking import CANCELLABLE
+
+BODY_PREVIEW_CALLEES = 3
+CALLS_PAGE_SIZE = 100
+
+
+@dataclass
+class Review:
+    """What launching a campaign would send, in the words of the confirmation page."""
+
+    campaign: Campaign
+    callee_count: int
+    suppressed_count: int  # numbers of its list on the do-not-call list: left out when it is sent
+    send_time_local: datetime | None  # the start in the current time zone; None: straight away
+    send_time_provider: str | None  # the start as sent, in Laaffic's zone
+    notes: list[str]  # about the start (one that happens twice in a zone)
+    windows_local: list[str]  # the calling windows in the current time zone
+    sms_example: str  # the hang-up SMS as the first callee gets it
+    refusal: str  # why its status does not allow launching it
+    problems: list[rules.Problem]  # what Laaffic would refuse
+    body: str  # the request body as JSON, with the first few callees only
+
+    @property
+    def ready(self) -> bool:
+        return not self.refusal and not self.problems
+
+
+def campaign_review(campaign: Campaign) -> Review:
+    """Everything to check before launching `campaign`, from one read of its callees.
+
+    Select its callee list, voice file and SMS template with it: they are read here."""
+    callees = bodies.callee_entries(campaign.callee_list_id)
+    body = bodies.campaign_body(campaign, callees)
+    if campaign.is_resend:  # Laaffic's resend names its parent's task instead of listing numbers
+        shown = bodies.resend_body(campaign, body)
+    else:
+        more = len(callees) - BODY_PREVIEW_CALLEES
+        shown = dict(body, numberInfoList=callees[:BODY_PREVIEW_CALLEES]
+                     + ([f"… and {more:,} more callees"] if more > 0 else []))
+    if shown.get("baseFile") == bodies.AUDIO_SENT_LATER:
+        voice = campaign.voice_file
+        shown["baseFile"] = f"[{voice.name}: {voice.audio.size:,} bytes of audio, sent as base64]"
+    return Review(
+        campaign=campaign,
+        callee_count=len(callees),
+        suppressed_count=bodies.suppressed_count(campaign.callee_list_id),
+        send_time_local=timezone.localtime(campaign.send_time) if campaign.send_time else None,
+        send_time_provider=body.get("sendTime"),
+        notes=[note.message for note in bodies.notes(body)],
+        windows_local=[f"{start:%H:%M}–{end:%H:%M}" for start, end
+                       in bodies.local_windows(campaign.calling_windows, campaign.send_time)],
+        sms_example=_sms_example(campaign, callees[:1]),
+        refusal=campaign_refusal(campaign),
+        problems=campaign_problems(campaign, callees),
+        body=json.dumps(shown, indent=2, ensure_ascii=False),
+    )
+
+
+def _sms_example(campaign, first):
+    """The hang-up SMS as the first callee would get it."""
+    if campaign.hang_up_sms != 1 or campaign.sms_template is None or not first:
+        return ""
+    return rules.sms_filled(campaign.sms_template.content, first[0])
+
+
+def campaign_progress(campaign: Campaign) -> dict:
+    """A campaign's progress on Laaffic, as its page polls it (JSON)."""
+    return {
+        "status": campaign.get_status_display(), "provider_status": campaign.get_provider_status_display() or "",
+        "progress": campaign.progress or 0, "numbers": campaign.numbers_total, "called": campaign.numbers_called,
+        "success": campaign.numbers_success, "fail": campaign.numbers_failed,
+        "synced_at": campaign.synced_at.isoformat() if campaign.synced_at else None,
+        "final": campaign.provider_status in FINAL_PROVIDER_STATUSES,  # nothing more will change
+    }
+
+
+def campaign_calls_page(campaign: Campaign, *, outcome: str = "", page=None) -> Page:
+    """A page of the campaign's calls in the order they were made, only those of `outcome` when it
+    is one (anything else shows every call); `page` as a query string gives it."""
+    records = CallRecord.objects.filter(campaign=campaign).select_related("callee").order_by("call_time", "id")
+    if outcome in CallRecord.Outcome.values:
+        records = records.filter(outcome=outcome)
+    return Paginator(records, CALLS_PAGE_SIZE).get_page(page)
+
+
+def campaign_cancellable(campaign: Campaign) -> bool:
+    """Whether Cancel can stop it: running on Laaffic, waiting or calling, or not synced yet (then the
+    cancel asks Laaffic first)."""
+    return campaign.status == Campaign.Status.SUBMITTED and campaign.provider_status in (None, *CANCELLABLE)
