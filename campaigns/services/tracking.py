@@ -123,16 +123,31 @@ def _provider_time(moment: datetime) -> str:
 
 
 def campaigns_sync(client: LaafficClient | None = None) -> list[dict]:
-    """Sync every pollable campaign; one failure does not stop the others."""
+    """Sync every pollable campaign; one failure does not stop the others. One line per campaign: its
+    `result`, or the `error` that kept it from being synced."""
     client = client or laaffic_client()
     lines = []
     for campaign in pollable().order_by("pk"):
         try:
             result = campaign_sync(campaign, client)
         except LaafficError as error:
-            result = f"error: {error.message}"
-        lines.append({"task_name": campaign.task_name, "result": result})
+            lines.append({"task_name": campaign.task_name, "error": error.message})
+        else:
+            lines.append({"task_name": campaign.task_name, "result": result})
     return lines
+
+
+def campaign_refresh(campaign: Campaign) -> str:
+    """Sync `campaign` (reloaded) when its task may still change on Laaffic; '' or why it could not be."""
+    if not pollable().filter(pk=campaign.pk).exists():
+        return ""
+    note = ""
+    try:
+        campaign_sync(campaign)
+    except LaafficError as error:
+        note = f"Could not refresh from Laaffic: {error.message}"
+    campaign.refresh_from_db()
+    return note
 
 
 # Cancel

@@ -1,21 +1,20 @@
-import json
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from campaigns.importers.callees import CsvRefused
+from campaigns.management.base import JsonCommand
 from campaigns.models import CalleeList
 from campaigns.services.imports import Target, import_file
 
 
-class Command(BaseCommand):
+class Command(JsonCommand):
     help = "Import a CSV file of callees into a list (created if needed), with the browser's rules."
 
     def add_arguments(self, parser):
+        super().add_arguments(parser)
         parser.add_argument("file")
         parser.add_argument("--list", required=True, dest="list_name", help="callee list name")
         parser.add_argument("--dry-run", action="store_true", help="check the file; store nothing")
-        parser.add_argument("--json", action="store_true", dest="as_json", help="print one JSON line")
         parser.add_argument("--country", default=None,
                             help="two-letter country for numbers written without country code (e.g. GB)")
         parser.add_argument("--update-existing", action="store_true",
@@ -37,7 +36,7 @@ class Command(BaseCommand):
             raise SystemExit(1)
         line = result.as_json(list_name)
         if as_json:
-            self.stdout.write(json.dumps(line, ensure_ascii=False))
+            self.write_json(line)
         else:
             verb = "would import" if dry_run else "imported"
             self.stdout.write(f"{list_name}: {verb} {line['imported']}, {line['duplicates']} duplicates, "
@@ -47,7 +46,7 @@ class Command(BaseCommand):
 
     def _refused(self, as_json, list_name, message):
         if as_json:
-            self.stdout.write(json.dumps({"list": list_name, "error": message}, ensure_ascii=False))
+            self.write_json({"list": list_name, "error": message})
         else:
             self.stderr.write(f"The file was not imported: {message}")
 

@@ -1,20 +1,21 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from campaigns import rules
+from campaigns.management.base import JsonCommand
 from campaigns.services import bodies
 from campaigns.services.campaigns import InvalidCampaign, campaign_load, campaign_load_problems
 
 
-class Command(BaseCommand):
+class Command(JsonCommand):
     help = ("Check a group-call request body (shaped like Laaffic's example) and, "
             "without --check, create a draft campaign from it.")
 
     def add_arguments(self, parser):
+        super().add_arguments(parser)
         parser.add_argument("file", help="JSON file with the request body")
         parser.add_argument("--check", action="store_true", help="only validate; store nothing")
-        parser.add_argument("--json", action="store_true", dest="as_json", help="print one JSON line")
 
     def handle(self, *args, file, check, as_json: bool, **options):
         body = self._read(file)
@@ -45,7 +46,7 @@ class Command(BaseCommand):
     def _report(self, as_json, task_name, errors, notes):
         if as_json:
             line = {"valid": False, "errors": errors} if errors else {"valid": True, "task_name": task_name}
-            self.stdout.write(json.dumps({**line, "notes": notes} if notes else line, ensure_ascii=False))
+            self.write_json({**line, "notes": notes} if notes else line)
             return
         for field, messages in notes.items():
             self.stdout.write(f"Note: {field}: {' '.join(messages)}")
