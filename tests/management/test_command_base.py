@@ -5,19 +5,10 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, ManagementUtility, call_command
 
+from tests.commands import run
+
 pytestmark = pytest.mark.django_db
 NOBODY = "No campaign has the task name 'nope'."
-
-
-def run(*args):
-    """(exit code, stdout, stderr) of a command run as call_command runs it."""
-    out, err = StringIO(), StringIO()
-    try:
-        call_command(*args, stdout=out, stderr=err)
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.mark.parametrize("command", ["submit_campaign", "campaign_status"])

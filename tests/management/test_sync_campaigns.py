@@ -6,8 +6,8 @@ import pytest
 from campaigns.laaffic.client import GROUP_CALL_QUERY
 from campaigns.models import Campaign
 from campaigns.services.campaigns import campaign_queue, campaign_submit
+from tests.commands import run
 from tests.factories import CampaignFactory
-from tests.management.test_command_base import run
 
 pytestmark = pytest.mark.django_db
 
