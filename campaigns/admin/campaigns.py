@@ -1,3 +1,5 @@
+"""Campaigns: building one, the review before it is submitted, and its submissions; SMS templates and
+recordings. What comes after launch is in tracking.py."""
 from django.conf import settings
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
