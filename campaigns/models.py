@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from . import rules
+from .laaffic.codes import FINAL_STATUSES, CallOutcome, ProviderStatus
 from .laaffic.records import EARLIEST_TIME, MAX_LENGTHS as SIZE
 
 YES_NO = [(0, "No"), (1, "Yes")]
@@ -94,22 +95,6 @@ class VoiceFile(models.Model):
 
     def __str__(self):
         return self.name
-
-
-class ProviderStatus(models.IntegerChoices):
-    """Task statuses of voice/group/call/query (voice-api-reference.md 4.3)."""
-
-    WAITING = 0, "Waiting to start"
-    CALLING = 1, "Calling"
-    FINISHED = 2, "Finished"
-    SUBMISSION_FAILED = 3, "Submission failed"
-    CANCELLED = 4, "Cancelled"
-    PAUSED = 5, "Paused"
-    SUBMITTING = 6, "Being set up"
-
-
-# Laaffic statuses after which a task changes no more.
-FINAL_PROVIDER_STATUSES = (ProviderStatus.FINISHED, ProviderStatus.SUBMISSION_FAILED, ProviderStatus.CANCELLED)
 
 
 class Campaign(models.Model):
@@ -315,6 +300,11 @@ class Campaign(models.Model):
         return self.task_name
 
     @property
+    def is_final_on_laaffic(self) -> bool:
+        """Laaffic's task changes no more (finished, failed or cancelled there)."""
+        return self.provider_status in FINAL_STATUSES
+
+    @property
     def is_editable(self):
         return self.status in (self.Status.DRAFT, self.Status.FAILED)
 
@@ -443,12 +433,7 @@ LATEST_RECORD_TIME = datetime(2100, 1, 1, tzinfo=timezone.utc)
 class CallRecord(models.Model):
     """One call of a campaign, from the status push or the record query. Keyed by Laaffic's voice id."""
 
-    class Outcome(models.TextChoices):
-        ANSWERED = "answered", "Answered"
-        NO_ANSWER = "no_answer", "No answer"
-        BUSY = "busy", "Busy"
-        VOICEMAIL = "voicemail", "Voicemail"
-        FAILED = "failed", "Failed"
+    Outcome = CallOutcome
 
     # Indexes cost every stored report: only those the pages and the upsert read (see Meta).
     voice_id = models.CharField(max_length=SIZE["voice_id"])
@@ -468,7 +453,7 @@ class CallRecord(models.Model):
     termination_code = models.CharField(max_length=SIZE["termination_code"], blank=True)
     termination_reason = models.CharField(max_length=SIZE["termination_reason"], blank=True)
     call_status = models.SmallIntegerField(null=True, blank=True)
-    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    outcome = models.CharField(max_length=10, choices=CallOutcome.choices)
     feedback_value = models.CharField("key pressed", max_length=SIZE["feedback_value"], blank=True)
     cost = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
     currency = models.CharField(max_length=SIZE["currency"], blank=True)

@@ -12,12 +12,13 @@ from django.utils.text import slugify
 
 from . import rules
 from .charts import bar_chart
-from .models import FINAL_PROVIDER_STATUSES, CallRecord, Campaign
+from .laaffic.codes import CANCELLABLE_STATUSES
+from .models import CallRecord, Campaign
 from .services.campaigns import InvalidCampaign, campaign_queue
 from .services.recalls import RecallPlan, recall_plans
 from .services.results import campaign_results, campaign_results_export
 from .services.tracking import (
-    CANCELLABLE, call_record_owners, campaign_cancel, campaign_recall_create, campaign_unattributed_calls,
+    call_record_owners, campaign_cancel, campaign_recall_create, campaign_unattributed_calls,
 )
 from .tasks import backfill_campaigns, submit_campaign
 
@@ -78,7 +79,7 @@ class CampaignTrackingMixin:
             "progress": c.progress or 0, "numbers": c.numbers_total, "called": c.numbers_called,
             "success": c.numbers_success, "fail": c.numbers_failed,
             "synced_at": c.synced_at.isoformat() if c.synced_at else None,
-            "final": c.provider_status in FINAL_PROVIDER_STATUSES,  # nothing more will change
+            "final": c.is_final_on_laaffic,  # nothing more will change
         })
 
     def results_view(self, request, pk):
@@ -114,7 +115,7 @@ class CampaignTrackingMixin:
             return self._confirmation(request, queryset, "cancel_on_laaffic", "Cancel these campaigns?", {
                 "campaigns": campaigns,
                 "cancellable": [c for c in campaigns if c.status == Campaign.Status.SUBMITTED
-                                and c.provider_status in (None, *CANCELLABLE)]})
+                                and c.provider_status in (None, *CANCELLABLE_STATUSES)]})
         for campaign in campaigns:
             outcome = campaign_cancel(campaign)
             self.message_user(request, outcome.message, messages.SUCCESS if outcome.ok else messages.ERROR)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from .. import rules
 from ..importers import phones
 from ..laaffic import Attachment
+from ..laaffic.codes import ResendType
 from ..models import Callee, Campaign, SuppressedNumber, VoiceFile
 
 # API name -> model field, for the values copied as they are.
@@ -227,7 +228,7 @@ def resend_body(campaign: Campaign, body: dict) -> dict:
     parent = campaign.parent
     resend = {k: v for k, v in body.items() if k != "numberInfoList"}
     resend["keyId"] = parent.task_id or int(parent.key_id)
-    resend["resendType"] = 1 if campaign.recall_failed_only else 0
+    resend["resendType"] = ResendType.NOT_REACHED if campaign.recall_failed_only else ResendType.EVERYONE
     return resend
 
 

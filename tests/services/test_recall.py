@@ -4,6 +4,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from campaigns.laaffic.codes import Code
 from campaigns.models import CallRecord, Campaign, SuppressedNumber
 from campaigns.services.campaigns import InvalidCampaign, campaign_queue, campaign_submit
 from campaigns.services.recalls import recall_plan
@@ -154,3 +155,16 @@ def test_the_recall_command_follows_the_same_plan(simulator):
     with pytest.raises(CommandError, match="Nobody left to call: every number was reached or is on the do-not-call"):
         call_command("recall_campaign", SPRING, "--task-name", "Third try", "--failed-only", stdout=StringIO())
     assert not Campaign.objects.filter(task_name="Third try").exists()
+
+
+def test_a_resend_laaffic_finds_nobody_for_says_so_alike_on_the_campaign_and_its_attempt(simulator):
+    parent = finished(simulator, [NOT_ANSWERED, ANSWERED, NOT_ANSWERED_TOO])
+    child, plan = campaign_recall_create(parent, "Second try", failed_only=True)
+    assert plan.resend and campaign_queue(child).queued
+    simulator.fail_next(code=Code.NO_NUMBERS, path="voice/group/call/resend")
+    assert campaign_submit(child.pk).status == Status.FAILED
+    child.refresh_from_db()
+    attempt = child.submissions.get()
+    assert child.status_detail == child.provider_message == attempt.message == (
+        "Laaffic found no numbers to call again in the first run, so nothing was called. Delete this run.")
+    assert (child.provider_code, attempt.code) == ("-35", "-35")
