@@ -48,7 +48,7 @@ def callee_counts(list_ids) -> dict[int, int]:
 
 def _sms_example(campaign, first):
     """The hang-up SMS as the first callee would get it."""
-    if campaign.hang_up_sms != 1 or campaign.sms_template is None or not first:
+    if not campaign.sends_sms or campaign.sms_template is None or not first:
         return ""
     return rules.sms_filled(campaign.sms_template.content, first[0])
 
@@ -242,8 +242,8 @@ class CampaignAdmin(CampaignTrackingMixin, admin.ModelAdmin):
             return self.fieldsets
         # The read-only view shows the stored windows, not the form's inputs, and
         # leaves out the sections the campaign does not use.
-        unused = {"Hang-up SMS"} if obj.hang_up_sms != 1 else set()
-        unused |= {"Transfer to agents"} if obj.to_agents != 1 else set()
+        unused = {"Hang-up SMS"} if not obj.sends_sms else set()
+        unused |= {"Transfer to agents"} if not obj.transfers_to_agents else set()
         outcome = (*OUTCOME_FIELDS, *(RECALL_FIELDS if obj.parent_id else ()),
                    *(TRACKING_FIELDS if obj.synced_at else ()))
         return [(name, options) for name, options in campaign_fieldsets(["calling_windows_display"], outcome)

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from . import rules
 from .charts import bar_chart
+from .contract_fields import form_field
 from .laaffic.codes import CANCELLABLE_STATUSES
 from .models import CallRecord, Campaign
 from .services.campaigns import InvalidCampaign, campaign_queue
@@ -26,7 +27,7 @@ RESULTS_PAGE_SIZE = 100
 
 
 class RecallForm(forms.Form):
-    task_name = forms.CharField(max_length=rules.MAX_LENGTHS["taskName"], help_text="A new name: 2 to 64 characters.")
+    task_name = form_field("taskName")
     failed_only = forms.TypedChoiceField(label="Who to call", coerce=lambda v: v == "1", initial="1",
                                          widget=forms.RadioSelect)
 
@@ -129,7 +130,7 @@ class CampaignTrackingMixin:
         parent = queryset.get()
         plans = recall_plans(parent)
         form = RecallForm(request.POST if "task_name" in request.POST else None, plans=plans,
-                          initial={"task_name": f"{parent.task_name} (again)"[:rules.MAX_LENGTHS["taskName"]]})
+                          initial={"task_name": f"{parent.task_name} (again)"[:rules.FIELDS["taskName"].max_length]})
         if request.POST.get("confirm") == "yes" and form.is_valid():
             try:
                 child, plan = campaign_recall_create(parent, form.cleaned_data["task_name"],

@@ -133,7 +133,7 @@ def _voice_file_from_body(body) -> VoiceFile | None:
     if body["source"] == Campaign.Source.VOICE_FILE:
         file_id = body["voiceFileId"]
         return VoiceFile.objects.filter(provider_file_id=file_id).first() or VoiceFile.objects.create(
-            name=free_name(VoiceFile, file_id[:32]), provider_file_id=file_id,
+            name=free_name(VoiceFile, file_id), provider_file_id=file_id,
         )
     if body["source"] == Campaign.Source.INLINE_FILE:
         existing = VoiceFile.objects.filter(name=body["uploadName"]).first()
