@@ -187,6 +187,7 @@ class SubmissionAdmin(admin.ModelAdmin):
         return False
 
 
+# The fields the site writes, shown read-only in three groups (all of them are Campaign.SYSTEM_FIELDS).
 OUTCOME_FIELDS = ("status", "status_detail", "key_id", "provider_code", "provider_message")
 RECALL_FIELDS = ("parent", "recall_failed_only")
 TRACKING_FIELDS = ("task_id", "provider_status", "progress", "numbers_total", "numbers_called",
@@ -223,7 +224,7 @@ class CampaignAdmin(CampaignTrackingMixin, admin.ModelAdmin):
     autocomplete_fields = ("callee_list",)
     actions = ["submit_to_laaffic", "cancel_on_laaffic", "call_again", "fetch_call_results"]
     inlines = [SubmissionInline]
-    readonly_fields = (*OUTCOME_FIELDS, *RECALL_FIELDS, *TRACKING_FIELDS)
+    readonly_fields = Campaign.SYSTEM_FIELDS
     fieldsets = campaign_fieldsets(WINDOW_INPUTS)
 
     class Media:

@@ -57,8 +57,7 @@ class CampaignForm(forms.ModelForm):
 
     class Meta:
         model = Campaign
-        exclude = ["status", "status_detail", "key_id", "provider_code", "provider_message",
-                   "created_by", "calling_windows"]
+        exclude = [*Campaign.SYSTEM_FIELDS, "calling_windows"]
         widgets = {
             "tts_text": forms.Textarea(attrs={"rows": 4, "maxlength": rules.FIELDS["text"].max_length}),
             "send_time": AdminSplitDateTime,

@@ -192,6 +192,16 @@ class Campaign(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
     )
 
+    # What the people running a campaign set: the request's fields. Call again copies these, and only these.
+    SETTINGS_FIELDS = tuple(dict.fromkeys(CAMPAIGN_FIELD_FOR.values()))
+    # What the site writes: no form offers them, the admin shows them read-only, Call again starts them anew.
+    SYSTEM_FIELDS = (
+        "parent", "recall_failed_only", "status", "status_detail", "key_id", "provider_code", "provider_message",
+        "submitted_at", "task_id", "provider_status", "progress", "numbers_total", "numbers_called",
+        "numbers_success", "numbers_failed", "synced_at", "finished_at", "cancel_requested_at",
+        "records_backfilled_at", "created_at", "updated_at", "created_by",
+    )
+
     class Meta:
         ordering = ["-created_at"]
         permissions = [

@@ -183,9 +183,9 @@ def campaign_recall_create(parent: Campaign, task_name: str, *, failed_only: boo
     plan = recall_plan(parent, failed_only=failed_only)
     if plan.refusal:
         raise InvalidCampaign([Problem("numberInfoList", plan.refusal, Code.NO_NUMBERS)])
-    # A re-call starts now: the parent's start time has passed (and the re-call form asks for none).
-    skip = {"id", "task_name", "parent", "recall_failed_only", "created_by", "send_time", *_outcome_fields()}
-    values = {f.attname: getattr(parent, f.attname) for f in Campaign._meta.concrete_fields if f.name not in skip}
+    # Its settings, a new name, and no start time: the parent's has passed (and the form asks for none).
+    copied = set(Campaign.SETTINGS_FIELDS) - {"task_name", "send_time"}
+    values = {f.attname: getattr(parent, f.attname) for f in Campaign._meta.concrete_fields if f.name in copied}
     child = Campaign(**values, task_name=task_name, parent=parent, recall_failed_only=failed_only,
                      created_by=user)
     with transaction.atomic():
@@ -210,13 +210,6 @@ def _recall_list(parent: Campaign, task_name: str, callee_ids: list[int]) -> Cal
         (Callee(callee_list=callee_list, number=number, **dict(zip(TEXT_FIELDS, texts)))
          for pk, number, *texts in rows if pk in wanted), batch_size=2000)
     return callee_list
-
-
-def _outcome_fields():
-    return {"status", "status_detail", "key_id", "provider_code", "provider_message", "submitted_at", "task_id",
-            "provider_status", "progress", "numbers_total", "numbers_called", "numbers_success",
-            "numbers_failed", "synced_at", "finished_at", "cancel_requested_at", "records_backfilled_at",
-            "created_at", "updated_at"}
 
 
 # Call records
