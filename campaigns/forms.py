@@ -12,22 +12,16 @@ from django.forms.models import construct_instance
 from django.utils import timezone
 
 from . import rules
+from .contract_fields import form_field
 from .importers import phones
-from .models import YES_NO, Callee, Campaign, SmsTemplate, SuppressedNumber, VoiceFile
+from .models import CAMPAIGN_FIELD_FOR, Callee, Campaign, SmsTemplate, SuppressedNumber, VoiceFile
 from .services import bodies
 from .services.campaigns import campaign_problems
 
-WINDOW_COUNT = rules.MAX_WINDOWS
-YES_NO_FIELDS = (
-    "hang_up_sms", "sms_on_key_press", "sms_on_success", "sms_on_failure", "sms_on_ring", "to_agents",
-)
-# Rule problems on these API fields belong to these form fields.
-FORM_FIELD_FOR = {
-    **{api: field for api, field in bodies.SCALARS.items()},
-    "voiceFileId": "voice_file", "uploadName": "voice_file", "baseFile": "voice_file",
-    "smsAppId": "sms_template", "smsContent": "sms_template", "senderId": "sms_template",
-    "sendTime": "send_time", "numberInfoList": "callee_list",
-}
+WINDOW_COUNT = rules.FIELDS["allowSendTime"].max_length
+# API name -> form field, for the yes/no switches: a choice of the two, never empty.
+YES_NO_FIELDS = {name: entry.column for name, entry in rules.FIELDS.items()
+                 if entry.choices is rules.YesNo and entry.model == "Campaign"}
 CALLEE_ERRORS_SHOWN = 10
 
 
@@ -59,31 +53,25 @@ class CampaignForm(forms.ModelForm):
     window_3_start = window_field("Calling window 3: from")
     window_3_end = window_field("until")
     # Sent as text, as the page's table types it.
-    sms_key = forms.CharField(label="Key that triggers the SMS", max_length=1, required=False,
-                              empty_value=None, help_text="One key, 0 to 9.")
+    sms_key = form_field("feedbackValue", required=False)
 
     class Meta:
         model = Campaign
-        exclude = ["status", "status_detail", "key_id", "provider_code", "provider_message",
-                   "created_by", "calling_windows"]
+        exclude = [*Campaign.SYSTEM_FIELDS, "calling_windows"]
         widgets = {
-            "tts_text": forms.Textarea(attrs={"rows": 4, "maxlength": rules.MAX_LENGTHS["text"]}),
+            "tts_text": forms.Textarea(attrs={"rows": 4, "maxlength": rules.FIELDS["text"].max_length}),
             "send_time": AdminSplitDateTime,
         }
         field_classes = {"send_time": LocalDateTimeField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in YES_NO_FIELDS:
-            model_field = Campaign._meta.get_field(name)
-            self.fields[name] = forms.TypedChoiceField(
-                label=model_field.verbose_name.capitalize(), choices=YES_NO, coerce=int, initial=0,
-                help_text=model_field.help_text,
-            )
+        for api_name, name in YES_NO_FIELDS.items():
+            self.fields[name] = form_field(api_name, required=True)
         zone = timezone.get_current_timezone_name()
         help_texts = {
             "send_time": f"Your time ({zone}). Empty to start calling straight away.",
-            "window_1_start": f"Up to three daily windows in your time ({zone}); calls are only made "
+            "window_1_start": f"Up to {WINDOW_COUNT} daily windows in your time ({zone}); calls are only made "
                               "inside them. Leave all empty to call at any time.",
         }
         for name, text in help_texts.items():
@@ -153,7 +141,7 @@ class CampaignForm(forms.ModelForm):
             i = int(api_field[len("allowSendTime["):].split("]")[0]) + 1
             part = "end" if api_field.endswith("endTime") else "start"
             return f"window_{i}_{part}" if i <= WINDOW_COUNT else None
-        field = FORM_FIELD_FOR.get(api_field)
+        field = CAMPAIGN_FIELD_FOR.get(api_field)  # rule problems belong to the form field that sets it
         return field if field in self.fields else None
 
     def save(self, commit=True):

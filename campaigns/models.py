@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db import models
 
 from . import rules
+from .contract_fields import model_field
+from .laaffic.codes import FINAL_STATUSES, CallOutcome, ProviderStatus
 from .laaffic.records import EARLIEST_TIME, MAX_LENGTHS as SIZE
-
-YES_NO = [(0, "No"), (1, "Yes")]
 
 
 class CalleeList(models.Model):
@@ -28,20 +28,17 @@ class Callee(models.Model):
     # Indexed by callee_once_per_list (list, number); a second index on the list alone only tempts
     # PostgreSQL into scanning a whole list for one number when its statistics are stale.
     callee_list = models.ForeignKey(CalleeList, on_delete=models.CASCADE, related_name="callees", db_index=False)
-    number = models.CharField(
-        "phone number", max_length=15,
-        help_text="Digits only, country code first, 7 to 15 digits (e.g. 8613000000001).",
-    )
-    text1 = models.CharField(max_length=rules.TEXT_MAX, blank=True)
-    text2 = models.CharField(max_length=rules.TEXT_MAX, blank=True)
-    text3 = models.CharField(max_length=rules.TEXT_MAX, blank=True)
-    text4 = models.CharField(max_length=rules.TEXT_MAX, blank=True)
-    text5 = models.CharField(max_length=rules.TEXT_MAX, blank=True)
-    text6 = models.CharField(max_length=rules.TEXT_MAX, blank=True)
-    text7 = models.CharField(max_length=rules.TEXT_MAX, blank=True)
-    text8 = models.CharField(max_length=rules.TEXT_MAX, blank=True)
-    text9 = models.CharField(max_length=rules.TEXT_MAX, blank=True)
-    text10 = models.CharField(max_length=rules.TEXT_MAX, blank=True)
+    number = model_field("calleeNumber")
+    text1 = model_field("text1")
+    text2 = model_field("text2")
+    text3 = model_field("text3")
+    text4 = model_field("text4")
+    text5 = model_field("text5")
+    text6 = model_field("text6")
+    text7 = model_field("text7")
+    text8 = model_field("text8")
+    text9 = model_field("text9")
+    text10 = model_field("text10")
 
     class Meta:
         ordering = ["id"]
@@ -55,19 +52,10 @@ class Callee(models.Model):
 
 class SmsTemplate(models.Model):
     name = models.CharField(max_length=200, unique=True)
-    sms_app_id = models.CharField(
-        "SMS app ID", max_length=rules.MAX_LENGTHS["smsAppId"],
-        help_text="The SMS application's ID from your Laaffic console.",
-    )
-    content = models.TextField(
-        "SMS text",
-        help_text="Up to 1000 characters. ${text1} to ${text10} are replaced by each callee's "
-                  "Text 1 to Text 10.",
-    )
-    sender_id = models.CharField(
-        "sender ID", max_length=rules.MAX_LENGTHS["senderId"], blank=True,
-        help_text="Optional, up to 32 characters.",
-    )
+    # A template is the SMS itself: its app and text are needed whenever it is used.
+    sms_app_id = model_field("smsAppId", blank=False)
+    content = model_field("smsContent", blank=False)
+    sender_id = model_field("senderId")
 
     class Meta:
         ordering = ["name"]
@@ -78,13 +66,10 @@ class SmsTemplate(models.Model):
 
 
 class VoiceFile(models.Model):
-    name = models.CharField(
-        "file name", max_length=rules.MAX_LENGTHS["uploadName"], unique=True,
-        help_text="5 to 32 characters, with its extension (.mp3, .m4a or .wav).",
-    )
+    name = model_field("uploadName", verbose_name="file name", blank=False, unique=True)
     audio = models.FileField(upload_to="voice_files/", blank=True)
-    provider_file_id = models.CharField(
-        "Laaffic voice file ID", max_length=rules.MAX_LENGTHS["voiceFileId"], blank=True,
+    provider_file_id = model_field(
+        "voiceFileId", verbose_name="Laaffic voice file ID",
         help_text="Filled in when the file is uploaded to Laaffic; leave empty for new files.",
     )
     uploaded_at = models.DateTimeField(null=True, blank=True)
@@ -96,24 +81,16 @@ class VoiceFile(models.Model):
         return self.name
 
 
-class ProviderStatus(models.IntegerChoices):
-    """Task statuses of voice/group/call/query (voice-api-reference.md 4.3)."""
-
-    WAITING = 0, "Waiting to start"
-    CALLING = 1, "Calling"
-    FINISHED = 2, "Finished"
-    SUBMISSION_FAILED = 3, "Submission failed"
-    CANCELLED = 4, "Cancelled"
-    PAUSED = 5, "Paused"
-    SUBMITTING = 6, "Being set up"
-
-
-# Laaffic statuses after which a task changes no more.
-FINAL_PROVIDER_STATUSES = (ProviderStatus.FINISHED, ProviderStatus.SUBMISSION_FAILED, ProviderStatus.CANCELLED)
+# The campaign field that sets each request field: its own column, or the template, voice file or
+# callee list that holds the value.
+_HOLDERS = {"SmsTemplate": "sms_template", "VoiceFile": "voice_file", "Callee": "callee_list"}
+CAMPAIGN_FIELD_FOR = {name: entry.column if entry.model == "Campaign" else _HOLDERS[entry.model]
+                      for name, entry in rules.FIELDS.items() if entry.column}
 
 
 class Campaign(models.Model):
-    ProviderStatus = ProviderStatus
+    # The provider's choices (rules.py, laaffic/codes.py), where the site's code looks for them.
+    ProviderStatus, Source, Gender, TransferWhen = ProviderStatus, rules.Source, rules.Gender, rules.TransferWhen
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -123,144 +100,56 @@ class Campaign(models.Model):
         FAILED = "failed", "Failed"
         UNKNOWN = "unknown", "Unknown: check before resending"
 
-    class Source(models.IntegerChoices):
-        VOICE_FILE = 1, "Recorded file already on Laaffic"
-        INLINE_FILE = 2, "Recorded file sent with the task"
-        TEXT_TO_SPEECH = 3, "Text-to-speech"
-
-    class Gender(models.IntegerChoices):
-        MALE = 1, "Male"
-        FEMALE = 2, "Female"
-
-    class TransferWhen(models.IntegerChoices):
-        AFTER_MESSAGE = 1, "After the message has played"
-        ON_KEY = 2, "When the callee presses a key"
-
+    # The settings, each a field of the request (rules.FIELDS).
     # Task
-    task_name = models.CharField(
-        max_length=rules.MAX_LENGTHS["taskName"], unique=True,
-        help_text="2 to 64 characters. Laaffic needs a new name for every task.",
-    )
-    app_id = models.CharField(
-        "voice app ID", max_length=rules.MAX_LENGTHS["appId"],
-        help_text="The voice application's ID from your Laaffic console.",
-    )
-    display_number = models.CharField(
-        "caller ID shown", max_length=rules.MAX_LENGTHS["displayNum"], blank=True,
-        help_text="The number callees see, up to 20 digits. Leave empty for Laaffic's default.",
-    )
+    task_name = model_field("taskName", unique=True)
+    app_id = model_field("appId")
+    display_number = model_field("displayNum")
     callee_list = models.ForeignKey(CalleeList, on_delete=models.PROTECT, related_name="campaigns")
 
     # Message
-    source = models.PositiveSmallIntegerField(
-        "message source", choices=Source.choices, default=Source.TEXT_TO_SPEECH,
-    )
+    source = model_field("source")
     voice_file = models.ForeignKey(
         VoiceFile, on_delete=models.PROTECT, null=True, blank=True, related_name="campaigns",
         help_text="The recorded message, for the two recorded-file sources.",
     )
-    tts_text = models.TextField(
-        "text to speak", blank=True,
-        help_text="For text-to-speech: up to 1000 characters.",
-    )
-    language = models.CharField(
-        max_length=rules.MAX_LENGTHS["lan"], blank=True,
-        help_text="For text-to-speech: Laaffic's language code, e.g. "
-                  + ", ".join(f"{code} ({name})" for code, name in rules.KNOWN_LANGUAGES.items()) + ".",
-    )
-    speaking_rate = models.FloatField(
-        null=True, blank=True,
-        help_text="0.25 to 4 times normal speed. Empty for normal speed.",
-    )
-    voice_gender = models.PositiveSmallIntegerField(
-        "voice", choices=Gender.choices, null=True, blank=True,
-        help_text="Empty lets Laaffic choose (female where there are several voices).",
-    )
-    accent = models.CharField(
-        max_length=rules.MAX_LENGTHS["accent"], blank=True,
-        help_text="Optional accent code, e.g. 1 (US English), 91 (India).",
-    )
+    tts_text = model_field("text")
+    language = model_field("lan")
+    speaking_rate = model_field("speakingRate")
+    voice_gender = model_field("ssmlGender")
+    accent = model_field("accent")
 
     # Schedule
-    send_time = models.DateTimeField(
-        "scheduled start", null=True, blank=True, help_text="Empty to start calling straight away.",
-    )
-    calling_windows = models.JSONField(
-        default=list, blank=True,
-        help_text="Up to 3 daily windows, in Laaffic's time zone, as "
-                  '[{"start": "09:00", "end": "18:00"}].',
-    )
-    loop_count = models.PositiveSmallIntegerField(
-        "times played", default=1, help_text="How many times the message plays: 1 to 9.",
-    )
-    max_call_seconds = models.PositiveSmallIntegerField(
-        "maximum call length", default=60,
-        help_text="Seconds after the callee answers before the call is hung up: 1 to 999.",
-    )
-    max_ringing_seconds = models.PositiveSmallIntegerField(
-        "maximum ringing time", null=True, blank=True, default=60,
-        help_text="Seconds to let the phone ring: 20 to 120 (Laaffic's default is 60).",
-    )
-    delay_play_seconds = models.PositiveSmallIntegerField(
-        "delay before playing", null=True, blank=True, default=0,
-        help_text="Seconds of silence after answering before the message: 0 to 999.",
-    )
-    delay_hangup_seconds = models.PositiveSmallIntegerField(
-        "delay before hanging up", null=True, blank=True, default=0,
-        help_text="Seconds to wait after the message before hanging up: 0 to 999.",
-    )
+    send_time = model_field("sendTime")
+    calling_windows = model_field("allowSendTime", default=list, null=False)
+    loop_count = model_field("loopCount")
+    max_call_seconds = model_field("maxCalls")
+    max_ringing_seconds = model_field("maxRingingTime")
+    delay_play_seconds = model_field("delayPlay")
+    delay_hangup_seconds = model_field("delayHangup")
 
     # Hang-up SMS
-    hang_up_sms = models.PositiveSmallIntegerField(
-        "send a hang-up SMS", choices=YES_NO, null=True, blank=True, default=0,
-    )
+    hang_up_sms = model_field("hangUpSms")
     sms_template = models.ForeignKey(
         SmsTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="campaigns",
         verbose_name="SMS template",
     )
-    sms_on_key_press = models.PositiveSmallIntegerField(
-        "SMS on key press", choices=YES_NO, null=True, blank=True, default=0,
-    )
+    sms_on_key_press = model_field("feedbackPush")
     # JSON keeps the form it was given in: the page's table says String, its example a number.
-    sms_key = models.JSONField(
-        "key that triggers the SMS", null=True, blank=True, help_text="One key, 0 to 9.",
-    )
-    sms_on_success = models.PositiveSmallIntegerField(
-        "SMS after an answered call", choices=YES_NO, null=True, blank=True, default=0,
-    )
-    sms_success_delay_seconds = models.PositiveSmallIntegerField(
-        "SMS delay after an answered call", null=True, blank=True,
-        help_text="Seconds after the call before the SMS goes out: 0 to 9999.",
-    )
-    sms_on_failure = models.PositiveSmallIntegerField(
-        "SMS after a failed call", choices=YES_NO, null=True, blank=True, default=0,
-    )
-    sms_on_ring = models.PositiveSmallIntegerField(
-        "SMS when the phone rings", choices=YES_NO, null=True, blank=True, default=0,
-    )
+    sms_key = model_field("feedbackValue")
+    sms_on_success = model_field("successPush")
+    sms_success_delay_seconds = model_field("successPushTime")
+    sms_on_failure = model_field("failedPush")
+    sms_on_ring = model_field("ringPush")
 
     # Transfer to agents
-    to_agents = models.PositiveSmallIntegerField(
-        "transfer to agents", choices=YES_NO, null=True, blank=True, default=0,
-    )
-    agent_group_id = models.PositiveIntegerField("agent group ID", null=True, blank=True)
-    outbound_control = models.PositiveSmallIntegerField(
-        "outbound pacing", choices=[(1, "Proportional")], null=True, blank=True,
-    )
-    callout_rate = models.PositiveSmallIntegerField(
-        "calls per agent", null=True, blank=True, help_text="1 to 100 calls per available agent.",
-    )
-    transfer_when = models.PositiveSmallIntegerField(
-        "when to transfer", choices=TransferWhen.choices, null=True, blank=True,
-    )
-    transfer_key = models.PositiveSmallIntegerField(
-        "transfer key", null=True, blank=True,
-        help_text="The key (0 to 9) callees press to reach an agent.",
-    )
-    transfer_delay_seconds = models.PositiveIntegerField(
-        "delay before transfer", null=True, blank=True,
-        help_text="Seconds; used when callees press a key to reach an agent.",
-    )
+    to_agents = model_field("toSeat")
+    agent_group_id = model_field("sipGroupId")
+    outbound_control = model_field("outboundControl")
+    callout_rate = model_field("calloutRate")
+    transfer_when = model_field("toSeatType")
+    transfer_key = model_field("toSeatKey")
+    transfer_delay_seconds = model_field("delayTransfer")
 
     # A re-call ("Call again") of an earlier campaign's numbers, sent through voice/group/call/resend.
     parent = models.ForeignKey(
@@ -303,6 +192,16 @@ class Campaign(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
     )
 
+    # What the people running a campaign set: the request's fields. Call again copies these, and only these.
+    SETTINGS_FIELDS = tuple(dict.fromkeys(CAMPAIGN_FIELD_FOR.values()))
+    # What the site writes: no form offers them, the admin shows them read-only, Call again starts them anew.
+    SYSTEM_FIELDS = (
+        "parent", "recall_failed_only", "status", "status_detail", "key_id", "provider_code", "provider_message",
+        "submitted_at", "task_id", "provider_status", "progress", "numbers_total", "numbers_called",
+        "numbers_success", "numbers_failed", "synced_at", "finished_at", "cancel_requested_at",
+        "records_backfilled_at", "created_at", "updated_at", "created_by",
+    )
+
     class Meta:
         ordering = ["-created_at"]
         permissions = [
@@ -313,6 +212,27 @@ class Campaign(models.Model):
 
     def __str__(self):
         return self.task_name
+
+    @property
+    def uses_tts(self) -> bool:
+        return self.source == rules.Source.TEXT_TO_SPEECH
+
+    @property
+    def sends_sms(self) -> bool:
+        return self.hang_up_sms == rules.YesNo.YES
+
+    @property
+    def transfers_to_agents(self) -> bool:
+        return self.to_agents == rules.YesNo.YES
+
+    @property
+    def transfers_on_key(self) -> bool:
+        return self.transfers_to_agents and self.transfer_when == rules.TransferWhen.ON_KEY
+
+    @property
+    def is_final_on_laaffic(self) -> bool:
+        """Laaffic's task changes no more (finished, failed or cancelled there)."""
+        return self.provider_status in FINAL_STATUSES
 
     @property
     def is_editable(self):
@@ -365,7 +285,7 @@ class Submission(models.Model):
 class SuppressedNumber(models.Model):
     """A site-wide do-not-call entry: never called, whatever list it is in."""
 
-    number = models.CharField("phone number", max_length=15, unique=True)
+    number = model_field("calleeNumber", unique=True, help_text="")  # stored as callee numbers are
     reason = models.CharField(max_length=200, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
@@ -443,12 +363,7 @@ LATEST_RECORD_TIME = datetime(2100, 1, 1, tzinfo=timezone.utc)
 class CallRecord(models.Model):
     """One call of a campaign, from the status push or the record query. Keyed by Laaffic's voice id."""
 
-    class Outcome(models.TextChoices):
-        ANSWERED = "answered", "Answered"
-        NO_ANSWER = "no_answer", "No answer"
-        BUSY = "busy", "Busy"
-        VOICEMAIL = "voicemail", "Voicemail"
-        FAILED = "failed", "Failed"
+    Outcome = CallOutcome
 
     # Indexes cost every stored report: only those the pages and the upsert read (see Meta).
     voice_id = models.CharField(max_length=SIZE["voice_id"])
@@ -468,7 +383,7 @@ class CallRecord(models.Model):
     termination_code = models.CharField(max_length=SIZE["termination_code"], blank=True)
     termination_reason = models.CharField(max_length=SIZE["termination_reason"], blank=True)
     call_status = models.SmallIntegerField(null=True, blank=True)
-    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    outcome = models.CharField(max_length=10, choices=CallOutcome.choices)
     feedback_value = models.CharField("key pressed", max_length=SIZE["feedback_value"], blank=True)
     cost = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
     currency = models.CharField(max_length=SIZE["currency"], blank=True)

@@ -1,8 +1,10 @@
 """The contract of Laaffic's `POST /v3/voice/group/call/send`, in one place.
 
-Source: shared/laaffic/group-call-send.txt (the provider's page). Every rule of
-that page is written here once. The admin form, the JSON loader, the pre-submit
-check and the local simulator all call `check_body`.
+Source: shared/laaffic/group-call-send.txt (the provider's page) and voice-api-reference.md §2,
+§8 and §9. Every request field is one entry of `FIELDS`: its type, when it applies and whether it
+is then required, its limits, choices, label and help. Models, forms, the loader and the
+simulator read the table; `check_body` checks a body with it, and by hand only the rules that
+join several fields (SMS triggers and variables, windows, sendTime, the callee list).
 
 Pure: plain values in, `Problem`s out. No ORM, no settings, no request.
 Problems are keyed by the API's own field names (`taskName`,
@@ -15,91 +17,176 @@ import base64
 import binascii
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field as _field
 from datetime import datetime, timedelta, timezone, tzinfo
+from enum import StrEnum
+from typing import Any
 
-MAX_CALLEES = 100_000
-TEXT_FIELDS = tuple(f"text{i}" for i in range(1, 11))
-PUSH_FLAGS = ("feedbackPush", "successPush", "failedPush", "ringPush")
+from campaigns.laaffic.codes import Code, IntChoice
+
 SEND_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 WINDOW_FORMAT = "%H:%M"
-MAX_WINDOWS = 3
-# Languages the provider's pages list for text-to-speech (`lan`); the list is
-# known to be incomplete, so it is offered as help, not enforced.
-KNOWN_LANGUAGES = {
+# The latest scheduled start: later ones overflow the calendar once moved between time zones.
+LATEST_SEND_TIME = datetime(9999, 1, 1)
+# Where the page gives no limit, a value is bounded by the column that stores it.
+INTEGER_MAX = 2_147_483_647  # a PositiveIntegerField on every database
+
+
+# The choices of the request's fields
+
+class YesNo(IntChoice):
+    NO = 0, "No"
+    YES = 1, "Yes"
+
+
+class Source(IntChoice):
+    VOICE_FILE = 1, "Recorded file already on Laaffic"
+    INLINE_FILE = 2, "Recorded file sent with the task"
+    TEXT_TO_SPEECH = 3, "Text-to-speech"
+
+
+class Gender(IntChoice):
+    MALE = 1, "Male"
+    FEMALE = 2, "Female"
+
+
+class Pacing(IntChoice):
+    PROPORTIONAL = 1, "Proportional"
+
+
+class TransferWhen(IntChoice):
+    AFTER_MESSAGE = 1, "After the message has played"
+    ON_KEY = 2, "When the callee presses a key"
+
+
+# Text-to-speech: the `lan` codes the provider's pages list (§8.1). The list is known to be
+# incomplete, so it is offered as help and pickers, never enforced.
+LANGUAGES = {
     "EN": "English", "VN": "Vietnamese", "JP": "Japanese", "ARB": "Arabic", "DE": "German",
     "IN": "Hindi", "IT": "Italian", "KR": "Korean", "RU": "Russian", "ES": "Spanish",
     "PT": "Portuguese", "IDN": "Indonesian", "BD": "Bengali (Bangladesh)", "TH": "Thai",
 }
 
-# Status codes the provider answers for the mistakes below.
-PARAMETER = "-22"
-NO_NUMBERS = "-35"
-TTS_TEXT_AND_LANGUAGE = "-38"
-NAME_EXISTS = "-41"
-NO_SMS_TRIGGER = "-53"
 
-STRING_FIELDS = frozenset({
-    "appId", "displayNum", "taskName", "voiceFileId", "uploadName", "baseFile", "text", "lan",
-    "accent", "sendTime", "smsAppId", "smsContent", "senderId",
-})
-INTEGER_FIELDS = frozenset({
-    "source", "ssmlGender", "loopCount", "maxCalls", "hangUpSms", "successPushTime", "toSeat",
-    "sipGroupId", "outboundControl", "calloutRate", "toSeatType", "toSeatKey", "maxRingingTime",
-    "delayPlay", "delayHangup", "delayTransfer", *PUSH_FLAGS,
-})
-KNOWN_FIELDS = STRING_FIELDS | INTEGER_FIELDS | {
-    "numberInfoList", "speakingRate", "feedbackValue", "allowSendTime",
-}
-CALLEE_FIELDS = frozenset({"calleeNumber", *TEXT_FIELDS})
+@dataclass(frozen=True)
+class TtsVoice:
+    """A row of the language / accent / voice table (§8.2; a sibling platform's page, cut after
+    Finnish). Its language codes are ISO-like (AR, HI) where `lan` lists ARB, IN (§11 #11).
+    Accent codes are country calling codes."""
 
-# Every value of a body is stored before it is sent, so each one is bounded whatever the other
-# fields say (an agent field with toSeat 0 is stored and sent too): by the provider's page where it
-# gives a limit, else by the column that holds it (campaigns/models.py reads these sizes).
-INTEGER_MAX = 2_147_483_647  # a PositiveIntegerField on every database
-MAX_LENGTHS = {
-    "appId": 64, "displayNum": 20, "taskName": 64, "voiceFileId": 128, "uploadName": 32, "text": 1000,
-    "lan": 16, "accent": 16, "smsAppId": 64, "smsContent": 1000, "senderId": 32,
-}
-RANGES = {  # (lowest, highest, unit)
-    "loopCount": (1, 9, " times"), "maxCalls": (1, 999, " seconds"), "maxRingingTime": (20, 120, " seconds"),
-    "delayPlay": (0, 999, " seconds"), "delayHangup": (0, 999, " seconds"),
-    "successPushTime": (0, 9999, " seconds"), "calloutRate": (1, 100, ""), "toSeatKey": (0, 9, ""),
-    "sipGroupId": (0, INTEGER_MAX, ""), "delayTransfer": (0, INTEGER_MAX, " seconds"),
-}
-_YES_NO = {0: "no", 1: "yes"}
-CHOICES = {
-    "source": {1: "uploaded voice file", 2: "audio sent with the task", 3: "text-to-speech"},
-    "ssmlGender": {1: "male", 2: "female"}, "hangUpSms": _YES_NO, **{flag: _YES_NO for flag in PUSH_FLAGS},
-    "toSeat": _YES_NO, "outboundControl": {1: "proportional"},
-    "toSeatType": {1: "after the message", 2: "on a key press"},
-}
-_OWN_LENGTH_RULES = {"displayNum", "taskName", "uploadName"}  # checked below, with their own words
-# The latest scheduled start: later ones overflow the calendar once moved between time zones.
-LATEST_SEND_TIME = datetime(9999, 1, 1)
-WINDOW_FIELDS = frozenset({"strTime", "endTime"})
+    language: str
+    language_name: str
+    accent: str  # "" where the table gives none
+    accent_name: str
+    genders: tuple[Gender, ...]
+    default: bool = False  # the accent used when none is given
 
-# What a marketing person calls each field; used in messages.
-LABELS = {
-    "appId": "Voice app ID", "displayNum": "Caller ID shown", "taskName": "Task name",
-    "numberInfoList": "Callee list", "calleeNumber": "Phone number", "source": "Message source",
-    "voiceFileId": "Voice file ID", "uploadName": "Upload file name", "baseFile": "Audio file",
-    "text": "Text to speak", "lan": "Language", "speakingRate": "Speaking rate",
-    "ssmlGender": "Voice", "accent": "Accent", "sendTime": "Scheduled start",
-    "loopCount": "Times played", "maxCalls": "Maximum call length",
-    "hangUpSms": "Hang-up SMS", "smsAppId": "SMS app ID", "smsContent": "SMS text",
-    "senderId": "SMS sender ID", "feedbackPush": "SMS on key press",
-    "feedbackValue": "Key that triggers the SMS", "successPush": "SMS after an answered call",
-    "successPushTime": "SMS delay after an answered call", "failedPush": "SMS after a failed call",
-    "ringPush": "SMS when the phone rings", "toSeat": "Transfer to agents",
-    "sipGroupId": "Agent group ID", "outboundControl": "Outbound pacing",
-    "calloutRate": "Calls per agent", "toSeatType": "When to transfer",
-    "toSeatKey": "Transfer key", "allowSendTime": "Calling windows", "strTime": "Window start",
-    "endTime": "Window end", "maxRingingTime": "Maximum ringing time",
-    "delayPlay": "Delay before playing", "delayHangup": "Delay before hanging up",
-    "delayTransfer": "Delay before transfer",
-    **{name: f"Text {name[4:]}" for name in TEXT_FIELDS},
-}
+
+_BOTH, _FEMALE = (Gender.MALE, Gender.FEMALE), (Gender.FEMALE,)
+TTS_VOICES = (
+    TtsVoice("AR", "Arabic", "", "", _BOTH),
+    *(TtsVoice(code, name, "34", "Spain", _FEMALE) for code, name in (("BAS", "Basque"), ("CA", "Catalan"),
+                                                                      ("GL", "Galician"))),
+    *(TtsVoice(code, name, "91", "India", _BOTH) for code, name in (
+        ("BN", "Bengali"), ("GU", "Gujarati"), ("HI", "Hindi"), ("KN", "Kannada"), ("ML", "Malayalam"),
+        ("MR", "Marathi"), ("PA", "Punjabi"), ("TA", "Tamil"))),
+    TtsVoice("BG", "Bulgarian", "359", "Bulgaria", _FEMALE),
+    TtsVoice("CS", "Czech", "420", "Czechia", _FEMALE),
+    TtsVoice("DA", "Danish", "45", "Denmark", _BOTH),
+    TtsVoice("NL", "Dutch", "31", "Netherlands", _BOTH, default=True),
+    TtsVoice("NL", "Dutch", "32", "Belgium", _BOTH),
+    TtsVoice("EN", "English", "1", "United States", _BOTH, default=True),
+    TtsVoice("EN", "English", "44", "United Kingdom", _BOTH),
+    TtsVoice("EN", "English", "61", "Australia", _BOTH),
+    TtsVoice("EN", "English", "91", "India", _BOTH),
+    TtsVoice("TL", "Filipino", "63", "Philippines", _BOTH),
+)
+
+
+def tts_voices(language: str) -> list[TtsVoice]:
+    """The voice table's rows for a language, by its code in either table (EN; IN or HI), default first."""
+    name = LANGUAGES.get(language)
+    rows = [row for row in TTS_VOICES if row.language == language or row.language_name == name]
+    return sorted(rows, key=lambda row: not row.default)
+
+
+# The table
+
+class Kind(StrEnum):
+    """A field's type, as the page writes it."""
+
+    TEXT = "String"
+    INTEGER = "Integer"
+    NUMBER = "Double"
+    KEY = "String: one key"  # feedbackValue: a String in the page's table, a number in its example
+    TIME = "LocalDateTime"
+    LIST = "List"
+
+
+@dataclass(frozen=True)
+class When:
+    """A field applies only while these fields have these values, and `why` says so in messages."""
+
+    values: Mapping[str, int]
+    why: str
+    code: Code = Code.PARAMETER  # what the provider answers when a field required then is missing
+    missing: str = "{label} is required{why}."
+
+    def holds(self, body: Mapping) -> bool:
+        return all(_is_int(body.get(name)) and body.get(name) == value for name, value in self.values.items())
+
+    def __str__(self) -> str:
+        return " and ".join(f"{name} == {int(value)}" for name, value in self.values.items())
+
+
+class _Keep(dict):
+    def __missing__(self, key):  # ${text1} in a help text is the SMS's, not a placeholder of the table
+        return f"{{{key}}}"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of the request: what the provider accepts, and what a marketing person reads."""
+
+    name: str  # the API's name
+    kind: Kind
+    label: str  # what a marketing person calls it; every message names the field so
+    help: str = ""  # {min}, {max}, {min_length}, {max_length}, {default} are filled in from the entry
+    required: bool = False  # whenever it applies
+    when: When | None = None  # it applies only then; always when None
+    min: int | float | None = None
+    max: int | float | None = None
+    unit: str = ""  # of min and max, as messages say it (" seconds")
+    min_length: int | None = None
+    max_length: int | None = None  # characters of a text, entries of a list
+    choices: type[IntChoice] | None = None
+    default: int | None = None  # what a new campaign starts with
+    model: str = "Campaign"  # where the site stores it
+    column: str = ""  # the model field holding it ("" when not one value of its own)
+    within: str = ""  # the list whose entries hold it (numberInfoList, allowSendTime)
+    # Its own rule for a value (why it is wrong, or None), run while the field applies, in place of the length check.
+    check: Callable[[Any], str | None] | None = _field(default=None, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "help", self.help.format_map(_Keep(vars(self))))
+
+    @property
+    def condition(self) -> str:
+        """When the field is required, as the page says it: "always", "source == 3", or ""."""
+        return ("always" if self.when is None else str(self.when)) if self.required else ""
+
+
+# When fields apply (group-call-send.txt's "Required" column).
+_ALWAYS = When({}, "")
+VOICE_FILE = When({"source": Source.VOICE_FILE}, " when the message is an uploaded voice file")
+INLINE_AUDIO = When({"source": Source.INLINE_FILE}, " when the audio is sent with the task")
+TTS = When({"source": Source.TEXT_TO_SPEECH}, " for text-to-speech", Code.TTS_TEXT_AND_LANGUAGE)
+HANG_UP_SMS = When({"hangUpSms": YesNo.YES}, " when a hang-up SMS is sent")
+SMS_TRIGGERS = When(HANG_UP_SMS.values, HANG_UP_SMS.why, Code.NO_SMS_TRIGGER, "{label} must be set to 0 or 1{why}.")
+SMS_ON_KEY = When({**HANG_UP_SMS.values, "feedbackPush": YesNo.YES}, " when the SMS is sent on a key press")
+SMS_ON_SUCCESS = When({**HANG_UP_SMS.values, "successPush": YesNo.YES}, " when the SMS is sent after an answered call")
+AGENTS = When({"toSeat": YesNo.YES}, " when calls are transferred to agents")
+AGENT_KEY = When({**AGENTS.values, "toSeatType": TransferWhen.ON_KEY}, " when callers press a key to reach an agent")
 
 _DIGITS = re.compile(r"[0-9]*")
 _WINDOW = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
@@ -108,6 +195,150 @@ _PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 # NUL and lone surrogates: no database stores them in text (PostgreSQL refuses NUL, no driver
 # encodes a lone surrogate), and no SMS or speech needs them.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# voice-api-reference.md §3 (voice/fileUpload): the formats Laaffic plays, by extension.
+AUDIO_FORMATS = {".mp3": "MP3", ".m4a": "M4A", ".wav": "WAV"}
+AUDIO_HEAD_BYTES = 12
+_M4A_BRANDS = {b"M4A ", b"M4B ", b"mp41", b"mp42", b"isom", b"iso2"}
+
+
+def _caller_id_problem(shown: str) -> str | None:
+    limit = FIELDS["displayNum"].max_length
+    if _DIGITS.fullmatch(shown) and len(shown) <= limit:
+        return None
+    return f"Caller ID {shown!r} must be up to {limit} digits, or left empty."
+
+
+def upload_name_problem(name: str) -> str | None:
+    """Why a voice file's name (uploadName, fileName) is not acceptable, or None."""
+    if problem := length_problem(FIELDS["uploadName"], name):
+        return problem
+    if not name.lower().endswith(tuple(AUDIO_FORMATS)):
+        return (f"Upload file name {name!r} must end in .mp3, .m4a or .wav, the formats Laaffic plays "
+                "(e.g. greeting.mp3).")
+    return None
+
+
+def _base64_problem(text: str) -> str | None:
+    try:
+        base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return "Audio file is not valid base64; re-attach the audio file."
+    return None
+
+
+def _fields(*entries: Field) -> dict[str, Field]:
+    return {entry.name: entry for entry in entries}
+
+
+TEXT, INTEGER, NUMBER, KEY, TIME, LIST = Kind.TEXT, Kind.INTEGER, Kind.NUMBER, Kind.KEY, Kind.TIME, Kind.LIST
+_EN_ACCENTS = ", ".join(f"{row.accent} ({row.accent_name})" for row in tts_voices("EN"))
+
+FIELDS = _fields(
+    # Task
+    Field("appId", TEXT, "Voice app ID", "The voice application's ID from your Laaffic console.",
+          required=True, max_length=64, column="app_id"),
+    Field("displayNum", TEXT, "Caller ID shown",
+          "The number callees see, up to {max_length} digits. Leave empty for Laaffic's default.",
+          max_length=20, column="display_number", check=_caller_id_problem),
+    Field("taskName", TEXT, "Task name", "{min_length} to {max_length} characters. Laaffic needs a new name for every task.",
+          required=True, min_length=2, max_length=64, column="task_name"),
+    Field("numberInfoList", LIST, "Callee list", "Up to {max_length:,} numbers.", required=True,
+          max_length=100_000, column="callee_list"),
+    Field("calleeNumber", TEXT, "Phone number",
+          "Digits only, country code first, {min_length} to {max_length} digits (e.g. 8613000000001).",
+          required=True, min_length=7, max_length=15, model="Callee", column="number", within="numberInfoList"),
+    *(Field(f"text{i}", TEXT, f"Text {i}", f"Fills ${{text{i}}} in the hang-up SMS; up to {{max_length}} characters "
+                                           "(Laaffic cuts off the rest).",
+            max_length=30, model="Callee", column=f"text{i}", within="numberInfoList") for i in range(1, 11)),
+    # Message
+    Field("source", INTEGER, "Message source", required=True, choices=Source, default=Source.TEXT_TO_SPEECH,
+          column="source"),
+    Field("voiceFileId", TEXT, "Voice file ID", "The ID Laaffic gave the recording when it was uploaded.",
+          required=True, when=VOICE_FILE, max_length=128, model="VoiceFile", column="provider_file_id"),
+    Field("uploadName", TEXT, "Upload file name",
+          "{min_length} to {max_length} characters, with its extension (.mp3, .m4a or .wav).",
+          required=True, when=INLINE_AUDIO, min_length=5, max_length=32, model="VoiceFile", column="name",
+          check=upload_name_problem),
+    Field("baseFile", TEXT, "Audio file", "The recording, as base64.", required=True, when=INLINE_AUDIO,
+          model="VoiceFile", column="audio", check=_base64_problem),
+    Field("text", TEXT, "Text to speak", "For text-to-speech: up to {max_length:,} characters.", required=True,
+          when=TTS, max_length=1000, column="tts_text"),
+    Field("lan", TEXT, "Language", "For text-to-speech: Laaffic's language code, e.g. "
+          + ", ".join(f"{code} ({name})" for code, name in LANGUAGES.items()) + ".",
+          required=True, when=TTS, max_length=16, column="language"),
+    Field("speakingRate", NUMBER, "Speaking rate", "{min} to {max} times normal speed. Empty for normal speed.",
+          when=TTS, min=0.25, max=4, unit=" times normal speed", column="speaking_rate"),
+    Field("ssmlGender", INTEGER, "Voice", "Empty lets Laaffic choose (female where there are several voices).",
+          when=TTS, choices=Gender, column="voice_gender"),
+    Field("accent", TEXT, "Accent", f"Optional: the accent's country calling code, e.g. for English {_EN_ACCENTS}.",
+          when=TTS, max_length=16, column="accent"),
+    # Schedule
+    Field("sendTime", TIME, "Scheduled start", "Empty to start calling straight away.", column="send_time"),
+    Field("loopCount", INTEGER, "Times played", "How many times the message plays: {min} to {max}.",
+          required=True, min=1, max=9, unit=" times", default=1, column="loop_count"),
+    Field("maxCalls", INTEGER, "Maximum call length",
+          "Seconds after the callee answers before the call is hung up: {min} to {max}.",
+          required=True, min=1, max=999, unit=" seconds", default=60, column="max_call_seconds"),
+    Field("allowSendTime", LIST, "Calling windows", "Up to {max_length} daily windows in Laaffic's time zone; "
+          "calls are only made inside them.", max_length=3, column="calling_windows"),
+    Field("strTime", TEXT, "Window start", "HH:mm, 24-hour.", required=True, within="allowSendTime"),
+    Field("endTime", TEXT, "Window end", "HH:mm, 24-hour.", required=True, within="allowSendTime"),
+    Field("maxRingingTime", INTEGER, "Maximum ringing time",
+          "Seconds to let the phone ring: {min} to {max} (Laaffic's default is {default}).",
+          min=20, max=120, unit=" seconds", default=60, column="max_ringing_seconds"),
+    Field("delayPlay", INTEGER, "Delay before playing",
+          "Seconds of silence after answering before the message: {min} to {max}.",
+          min=0, max=999, unit=" seconds", default=0, column="delay_play_seconds"),
+    Field("delayHangup", INTEGER, "Delay before hanging up",
+          "Seconds to wait after the message before hanging up: {min} to {max}.",
+          min=0, max=999, unit=" seconds", default=0, column="delay_hangup_seconds"),
+    # Hang-up SMS
+    Field("hangUpSms", INTEGER, "Send a hang-up SMS", "An SMS to each callee after the call, on the triggers below.",
+          choices=YesNo, default=YesNo.NO, column="hang_up_sms"),
+    Field("smsAppId", TEXT, "SMS app ID", "The SMS application's ID from your Laaffic console.", required=True,
+          when=HANG_UP_SMS, max_length=64, model="SmsTemplate", column="sms_app_id"),
+    Field("smsContent", TEXT, "SMS text", "Up to {max_length:,} characters. ${text1} to ${text10} are replaced by "
+          "each callee's Text 1 to Text 10.", required=True, when=HANG_UP_SMS, max_length=1000,
+          model="SmsTemplate", column="content"),
+    Field("senderId", TEXT, "SMS sender ID", "Optional, up to {max_length} characters.", when=HANG_UP_SMS,
+          max_length=32, model="SmsTemplate", column="sender_id"),
+    Field("feedbackPush", INTEGER, "SMS on key press", required=True, when=SMS_TRIGGERS, choices=YesNo,
+          default=YesNo.NO, column="sms_on_key_press"),
+    Field("feedbackValue", KEY, "Key that triggers the SMS", "One key, {min} to {max}.", required=True,
+          when=SMS_ON_KEY, min=0, max=9, column="sms_key"),
+    Field("successPush", INTEGER, "SMS after an answered call", required=True, when=SMS_TRIGGERS, choices=YesNo,
+          default=YesNo.NO, column="sms_on_success"),
+    Field("successPushTime", INTEGER, "SMS delay after an answered call",
+          "Seconds after the call before the SMS goes out: {min} to {max}.", required=True, when=SMS_ON_SUCCESS,
+          min=0, max=9999, unit=" seconds", column="sms_success_delay_seconds"),
+    Field("failedPush", INTEGER, "SMS after a failed call", required=True, when=SMS_TRIGGERS, choices=YesNo,
+          default=YesNo.NO, column="sms_on_failure"),
+    Field("ringPush", INTEGER, "SMS when the phone rings", required=True, when=SMS_TRIGGERS, choices=YesNo,
+          default=YesNo.NO, column="sms_on_ring"),
+    # Transfer to agents
+    Field("toSeat", INTEGER, "Transfer to agents", "Put answered calls through to your agents.", choices=YesNo,
+          default=YesNo.NO, column="to_agents"),
+    Field("sipGroupId", INTEGER, "Agent group ID", "The agent group's ID from your Laaffic console.",
+          required=True, when=AGENTS, min=0, max=INTEGER_MAX, column="agent_group_id"),
+    Field("outboundControl", INTEGER, "Outbound pacing", required=True, when=AGENTS, choices=Pacing,
+          column="outbound_control"),
+    Field("calloutRate", INTEGER, "Calls per agent", "{min} to {max} calls per available agent.", required=True,
+          when=AGENTS, min=1, max=100, column="callout_rate"),
+    Field("toSeatType", INTEGER, "When to transfer", required=True, when=AGENTS, choices=TransferWhen,
+          column="transfer_when"),
+    Field("toSeatKey", INTEGER, "Transfer key", "The key ({min} to {max}) callees press to reach an agent.",
+          required=True, when=AGENT_KEY, min=0, max=9, column="transfer_key"),
+    Field("delayTransfer", INTEGER, "Delay before transfer", "Seconds; used when callees press a key to reach an agent.",
+          when=AGENT_KEY, min=0, max=INTEGER_MAX, unit=" seconds", column="transfer_delay_seconds"),
+)
+
+# The fields of a body, of a callee and of a calling window.
+KNOWN_FIELDS = frozenset(name for name, entry in FIELDS.items() if not entry.within)
+CALLEE_FIELDS = frozenset(name for name, entry in FIELDS.items() if entry.within == "numberInfoList")
+WINDOW_FIELDS = frozenset(name for name, entry in FIELDS.items() if entry.within == "allowSendTime")
+TEXT_FIELDS = tuple(name for name in FIELDS if re.fullmatch(r"text[0-9]+", name))
+PUSH_FLAGS = tuple(name for name, entry in FIELDS.items() if entry.when is SMS_TRIGGERS)
+TEXT_MAX = FIELDS["text1"].max_length  # characters of each of text1..text10
 # Per-callee problems listed before the rest are summed up in one line.
 MAX_CALLEE_PROBLEMS = 100
 
@@ -116,7 +347,7 @@ MAX_CALLEE_PROBLEMS = 100
 class Problem:
     field: str
     message: str
-    code: str = PARAMETER
+    code: str = Code.PARAMETER
 
 
 def errors_by_field(problems: Iterable[Problem]) -> dict[str, list[str]]:
@@ -124,6 +355,59 @@ def errors_by_field(problems: Iterable[Problem]) -> dict[str, list[str]]:
     for problem in problems:
         grouped.setdefault(problem.field, []).append(problem.message)
     return grouped
+
+
+# What is wrong with one value of a field, in the words every message uses
+
+def type_problem(entry: Field, value) -> str | None:
+    """Why `value` (not None) is not of the field's type, or cannot be stored; None if it is fine."""
+    if entry.kind == KEY:  # its type and range in one: a key is a digit, as text or a number
+        if value == "" or (isinstance(value, str) and re.fullmatch(r"[0-9]", value)) or (
+                _is_int(value) and entry.min <= value <= entry.max):
+            return None
+        return f"{entry.label} must be one key, {entry.min} to {entry.max}; it is {value!r}."
+    if entry.kind in (TEXT, TIME):
+        if not isinstance(value, str):
+            return f"{entry.label} must be text in quotes, not {value!r}."
+        return unstorable_problem(entry.label, value)
+    if entry.kind == INTEGER and not _is_int(value):
+        return f"{entry.label} must be a whole number, not {value!r}."
+    if entry.kind == NUMBER and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        return f"{entry.label} must be a number, not {value!r}."
+    return None
+
+
+def range_message(entry: Field, shown) -> str:
+    return f"{entry.label} must be between {entry.min:,} and {entry.max:,}{entry.unit}; it is {shown}."
+
+
+def choice_message(entry: Field, shown) -> str:
+    options = ", ".join(f"{value} ({label[:1].lower()}{label[1:]})" for value, label in entry.choices.choices)
+    return f"{entry.label} must be one of {options}; it is {shown}."
+
+
+def length_message(entry: Field, shown) -> str:
+    """`shown`: the text's length (a form passes Django's "%(show_value)s")."""
+    if entry.min_length:
+        return f"{entry.label} must be {entry.min_length} to {entry.max_length} characters long; it has {shown}."
+    return f"{entry.label} is {shown} characters long; the limit is {entry.max_length:,}."
+
+
+def length_problem(entry: Field, text: str) -> str | None:
+    if (entry.min_length or 0) <= len(text) <= entry.max_length:
+        return None
+    return length_message(entry, len(text) if entry.min_length else f"{len(text):,}")
+
+
+def bound_problem(entry: Field, value) -> str | None:
+    """Why a value of the field's type is out of its range, choices or length, or None."""
+    if entry.min is not None and entry.kind != KEY and not entry.min <= value <= entry.max:
+        return range_message(entry, value)
+    if entry.choices is not None and value not in entry.choices.values:
+        return choice_message(entry, value)
+    if entry.max_length is not None and entry.kind == TEXT:
+        return length_problem(entry, value)
+    return None
 
 
 def sms_placeholders(content: str) -> list[str]:
@@ -145,9 +429,10 @@ def callee_number_problem(value) -> str | None:
     if not _DIGITS.fullmatch(value):
         return (f"Phone number {value!r} may only contain digits "
                 "(country code first, no +, spaces or dashes).")
-    if not 7 <= len(value) <= 15:
-        return (f"Phone number {value!r} has {len(value)} digits; it needs 7 to 15, "
-                "country code included.")
+    number = FIELDS["calleeNumber"]
+    if not number.min_length <= len(value) <= number.max_length:
+        return (f"Phone number {value!r} has {len(value)} digits; it needs {number.min_length} to "
+                f"{number.max_length}, country code included.")
     return None
 
 
@@ -160,54 +445,31 @@ def unstorable_problem(label: str, text: str) -> str | None:
             "delete it, or type the text again.")
 
 
-TEXT_MAX = 30  # characters of each text1..text10
-
-
 def callee_text_problem(name: str, value) -> str | None:
     """Why a text1..text10 value is not acceptable, or None."""
     if value is None:
         return None
+    entry = FIELDS[name]
     if not isinstance(value, str):
-        return f"{LABELS[name]} must be text in quotes."
-    if unstorable := unstorable_problem(LABELS[name], value):
+        return f"{entry.label} must be text in quotes."
+    if unstorable := unstorable_problem(entry.label, value):
         return unstorable
-    if len(value) > TEXT_MAX:
-        return (f"{LABELS[name]} is {len(value)} characters long; the limit is {TEXT_MAX} "
+    if len(value) > entry.max_length:
+        return (f"{entry.label} is {len(value)} characters long; the limit is {entry.max_length} "
                 "(Laaffic would cut the rest off). Shorten it.")
     return None
 
 
-SMS_MAX = MAX_LENGTHS["smsContent"]
-
-
 def sms_content_problems(content: str) -> list[str]:
     """Why a hang-up SMS text is not acceptable: its length and its ${...} variables."""
-    problems = []
-    if len(content) > SMS_MAX:
-        problems.append(f"{LABELS['smsContent']} is {len(content):,} characters long; the limit is {SMS_MAX:,}.")
-    return problems + sms_variable_problems(content)
+    too_long = length_problem(FIELDS["smsContent"], content)
+    return [too_long] * bool(too_long) + sms_variable_problems(content)
 
 
 def sms_variable_problems(content: str) -> list[str]:
     """The ${...} names of an SMS text that Laaffic does not fill."""
     return [f"SMS text uses ${{{name}}}, which is not a variable Laaffic fills; use ${{text1}} to ${{text10}}."
             for name in sms_placeholders(content) if name not in TEXT_FIELDS]
-
-
-# voice-api-reference.md §3 (voice/fileUpload): the formats Laaffic plays, by extension.
-AUDIO_FORMATS = {".mp3": "MP3", ".m4a": "M4A", ".wav": "WAV"}
-AUDIO_HEAD_BYTES = 12
-_M4A_BRANDS = {b"M4A ", b"M4B ", b"mp41", b"mp42", b"isom", b"iso2"}
-
-
-def upload_name_problem(name: str) -> str | None:
-    """Why a voice file's name (uploadName, fileName) is not acceptable, or None."""
-    if not 5 <= len(name) <= MAX_LENGTHS["uploadName"]:
-        return f"Upload file name must be 5 to {MAX_LENGTHS['uploadName']} characters long; it has {len(name)}."
-    if not name.lower().endswith(tuple(AUDIO_FORMATS)):
-        return (f"Upload file name {name!r} must end in .mp3, .m4a or .wav, the formats Laaffic plays "
-                "(e.g. greeting.mp3).")
-    return None
 
 
 def audio_format(head: bytes) -> str | None:
@@ -248,6 +510,9 @@ def audio_problem(name: str, head: bytes, attached: str = "") -> str | None:
     return None
 
 
+_TOP_FIELDS = [entry for entry in FIELDS.values() if not entry.within and entry.kind != LIST]
+
+
 def check_body(
     body,
     *,
@@ -268,135 +533,59 @@ def check_body(
     problems: list[Problem] = []
     add = problems.append
 
-    def value(name):
-        return body.get(name)
-
     for name in body:
         if name not in KNOWN_FIELDS:
             add(Problem(_printable(name), f"{name!r} is not a field of Laaffic's group-call request; "
                               "remove it or check its spelling."))
 
-    for name in STRING_FIELDS & body.keys():
-        if body[name] is not None and not isinstance(body[name], str):
-            add(Problem(name, f"{LABELS[name]} must be text in quotes, not {body[name]!r}."))
-        elif body[name] is not None and (unstorable := unstorable_problem(LABELS[name], body[name])):
-            add(Problem(name, unstorable))
-    for name in INTEGER_FIELDS & body.keys():
-        if body[name] is not None and not _is_int(body[name]):
-            add(Problem(name, f"{LABELS[name]} must be a whole number, not {body[name]!r}."))
-    typed_ok = {p.field for p in problems}.isdisjoint
+    # Each field on its own, from the table. Every value given is bounded, whether or not the fields
+    # around it make it apply: it is stored (an agent field with toSeat 0 is stored and sent too).
+    mistyped = set()
+    for entry in _TOP_FIELDS:
+        value = body.get(entry.name)
+        applies = entry.when is None or entry.when.holds(body)
+        problem = type_problem(entry, value) if value is not None else None
+        if problem:
+            mistyped.add(entry.name)
+        elif value in (None, ""):
+            if entry.required and applies:
+                when = entry.when or _ALWAYS
+                add(Problem(entry.name, when.missing.format(label=entry.label, why=when.why), when.code))
+            continue
+        elif entry.check is not None:
+            problem = entry.check(value) if applies else None
+        else:
+            problem = bound_problem(entry, value)
+        if problem:
+            add(Problem(entry.name, problem))
 
-    def present(name) -> bool:
-        return value(name) is not None and typed_ok([name])
-
-    def required(name, why="") -> bool:
-        if value(name) is None or value(name) == "":
-            add(Problem(name, f"{LABELS[name]} is required{why}."))
-            return False
-        return typed_ok([name])
-
-    # Every value given is bounded, whether or not the fields around it make it required.
-    for name, (low, high, unit) in RANGES.items():
-        if present(name) and not low <= value(name) <= high:
-            add(Problem(name, f"{LABELS[name]} must be between {low:,} and {high:,}{unit}; "
-                              f"it is {value(name)}."))
-    for name, allowed in CHOICES.items():
-        if present(name) and value(name) not in allowed:
-            options = ", ".join(f"{k} ({v})" for k, v in allowed.items())
-            add(Problem(name, f"{LABELS[name]} must be one of {options}; it is {value(name)}."))
-    for name in [n for n in MAX_LENGTHS if n not in _OWN_LENGTH_RULES]:
-        if present(name) and len(value(name)) > MAX_LENGTHS[name]:
-            add(Problem(name, f"{LABELS[name]} is {len(value(name)):,} characters long; "
-                              f"the limit is {MAX_LENGTHS[name]:,}."))
-
-    # Task
-    required("appId")
-    if present("displayNum"):
-        shown = value("displayNum")
-        if not _DIGITS.fullmatch(shown) or len(shown) > MAX_LENGTHS["displayNum"]:
-            add(Problem("displayNum", f"Caller ID {shown!r} must be up to {MAX_LENGTHS['displayNum']} digits, "
-                                      "or left empty."))
-    if required("taskName"):
-        name = value("taskName")
-        if not 2 <= len(name) <= MAX_LENGTHS["taskName"]:
-            add(Problem("taskName", f"Task name must be 2 to {MAX_LENGTHS['taskName']} characters long; "
-                                    f"it has {len(name)}."))
-        elif task_name_taken is not None and task_name_taken(name):
-            add(Problem("taskName", f"Another campaign already uses the task name {name!r}; "
-                                    "Laaffic needs a new name for every task.", NAME_EXISTS))
-
-    # Message
-    if required("source"):
-        source = value("source")
-        if source == 1:
-            required("voiceFileId", " when the message is an uploaded voice file")
-        elif source == 2:
-            if required("uploadName", " when the audio is sent with the task"):
-                message = upload_name_problem(value("uploadName"))
-                if message:
-                    add(Problem("uploadName", message))
-            if required("baseFile", " when the audio is sent with the task"):
-                if not _is_base64(value("baseFile")):
-                    add(Problem("baseFile", "Audio file is not valid base64; "
-                                            "re-attach the audio file."))
-        elif source == 3:
-            for name in ("text", "lan"):
-                if value(name) in (None, ""):
-                    add(Problem(name, f"{LABELS[name]} is required for text-to-speech.",
-                                TTS_TEXT_AND_LANGUAGE))
-    speaking_rate = value("speakingRate")
-    if speaking_rate is not None:
-        if isinstance(speaking_rate, bool) or not isinstance(speaking_rate, (int, float)):
-            add(Problem("speakingRate", f"Speaking rate must be a number, not {speaking_rate!r}."))
-        elif not 0.25 <= speaking_rate <= 4:
-            add(Problem("speakingRate", "Speaking rate must be between 0.25 and 4 times normal "
-                                        f"speed; it is {speaking_rate}."))
-
-    # Schedule
-    if present("sendTime"):
-        _check_send_time(value("sendTime"), now, provider_tz, add)
-    required("loopCount")
-    required("maxCalls")
-    _check_windows(value("allowSendTime"), add)
-
-    # Hang-up SMS
-    sms_names: list[str] = []
-    if value("hangUpSms") == 1:
-        why = " when a hang-up SMS is sent"
-        required("smsAppId", why)
-        if required("smsContent", why):
-            for message in sms_variable_problems(value("smsContent")):  # its length is bounded above
-                add(Problem("smsContent", message))
-            sms_names = sms_placeholders(value("smsContent"))
-        missing = [flag for flag in PUSH_FLAGS if value(flag) is None]
-        if missing:
-            for flag in missing:
-                add(Problem(flag, f"{LABELS[flag]} must be set to 0 or 1{why}.", NO_SMS_TRIGGER))
-        elif not any(value(flag) == 1 for flag in PUSH_FLAGS):
-            add(Problem("hangUpSms", "A hang-up SMS needs at least one trigger: key press, "
-                                     "answered call, failed call or ringing.", NO_SMS_TRIGGER))
-        if value("feedbackPush") == 1:
-            required("feedbackValue", " when the SMS is sent on a key press")
-        if value("successPush") == 1:
-            required("successPushTime", " when the SMS is sent after an answered call")
-    feedback = value("feedbackValue")
-    if feedback not in (None, "") and not (
-        (isinstance(feedback, str) and re.fullmatch(r"[0-9]", feedback))
-        or (_is_int(feedback) and 0 <= feedback <= 9)
-    ):
-        add(Problem("feedbackValue", f"Key that triggers the SMS must be one key, 0 to 9; "
-                                     f"it is {feedback!r}."))
-
-    # Transfer to agents
-    if value("toSeat") == 1:
-        why = " when calls are transferred to agents"
-        for name in ("sipGroupId", "outboundControl", "calloutRate", "toSeatType"):
-            required(name, why)
-        if value("toSeatType") == 2:
-            required("toSeatKey", " when callers press a key to reach an agent")
-
-    problems.extend(_check_callees(value("numberInfoList"), sms_names, number_problem))
+    # The rules that join several fields.
+    task_name = body.get("taskName")
+    if (task_name_taken is not None and task_name and not any(p.field == "taskName" for p in problems)
+            and task_name_taken(task_name)):
+        add(Problem("taskName", f"Another campaign already uses the task name {task_name!r}; "
+                                "Laaffic needs a new name for every task.", Code.NAME_EXISTS))
+    if body.get("sendTime") is not None and "sendTime" not in mistyped:
+        _check_send_time(body["sendTime"], now, provider_tz, add)
+    _check_windows(body.get("allowSendTime"), add)
+    sms_names = _check_sms(body, mistyped, add) if HANG_UP_SMS.holds(body) else []
+    problems.extend(_check_callees(body.get("numberInfoList"), sms_names, number_problem))
     return problems
+
+
+def _check_sms(body, mistyped, add) -> list[str]:
+    """A hang-up SMS: its variables Laaffic fills, and at least one trigger. Returns the variables it uses."""
+    content = body.get("smsContent")
+    names = []
+    if content and "smsContent" not in mistyped:
+        for message in sms_variable_problems(content):  # its length is bounded with the other fields
+            add(Problem("smsContent", message))
+        names = sms_placeholders(content)
+    flags = [body.get(flag) for flag in PUSH_FLAGS]  # each one missing is said with the other fields
+    if None not in flags and YesNo.YES not in flags:
+        add(Problem("hangUpSms", "A hang-up SMS needs at least one trigger: key press, "
+                                 "answered call, failed call or ringing.", Code.NO_SMS_TRIGGER))
+    return names
 
 
 def _printable(name: str) -> str:
@@ -406,14 +595,6 @@ def _printable(name: str) -> str:
 
 def _is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_base64(text: str) -> bool:
-    try:
-        base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        return False
-    return True
 
 
 def _check_send_time(text: str, now: datetime, zone: tzinfo, add) -> None:
@@ -508,8 +689,9 @@ def _check_windows(windows, add) -> None:
         add(Problem("allowSendTime", "Calling windows must be a list of "
                                      '{"strTime": "HH:mm", "endTime": "HH:mm"}.'))
         return
-    if len(windows) > MAX_WINDOWS:
-        add(Problem("allowSendTime", f"At most {MAX_WINDOWS} calling windows are allowed; "
+    most = FIELDS["allowSendTime"].max_length
+    if len(windows) > most:
+        add(Problem("allowSendTime", f"At most {most} calling windows are allowed; "
                                      f"there are {len(windows)}."))
     for i, window in enumerate(windows):
         where = f"allowSendTime[{i}]"
@@ -522,9 +704,9 @@ def _check_windows(windows, add) -> None:
         for name in ("strTime", "endTime"):
             text = window.get(name)
             if text in (None, ""):
-                add(Problem(f"{where}.{name}", f"{LABELS[name]} is required."))
+                add(Problem(f"{where}.{name}", f"{FIELDS[name].label} is required."))
             elif not isinstance(text, str) or not _WINDOW.fullmatch(text):
-                add(Problem(f"{where}.{name}", f"{LABELS[name]} {text!r} must be a 24-hour "
+                add(Problem(f"{where}.{name}", f"{FIELDS[name].label} {text!r} must be a 24-hour "
                                                "time like 09:00 or 18:30."))
         if window.get("strTime") and window.get("strTime") == window.get("endTime"):
             add(Problem(f"{where}.endTime", "The window ends when it starts; it would never call."))
@@ -533,13 +715,14 @@ def _check_windows(windows, add) -> None:
 def _check_callees(callees, sms_names: list[str], number_problem=None) -> list[Problem]:
     if callees is None or callees == []:
         return [Problem("numberInfoList", "The campaign has no phone numbers to call; "
-                                          "add at least one callee.", NO_NUMBERS)]
+                                          "add at least one callee.", Code.NO_NUMBERS)]
     if not isinstance(callees, list):
         return [Problem("numberInfoList", "Callee list must be a list of "
                                           '{"calleeNumber": "...", "text1": "..."} entries.')]
     problems: list[Problem] = []
-    if len(callees) > MAX_CALLEES:
-        problems.append(Problem("numberInfoList", f"A task can call at most {MAX_CALLEES:,} "
+    most = FIELDS["numberInfoList"].max_length
+    if len(callees) > most:
+        problems.append(Problem("numberInfoList", f"A task can call at most {most:,} "
                                                   f"numbers; this one has {len(callees):,}. "
                                                   "Split the list into several campaigns."))
     required_texts = [name for name in sms_names if name in TEXT_FIELDS]
@@ -584,7 +767,7 @@ def _callee_problems(i: int, callee, required_texts: list[str], seen: dict, numb
     for name in required_texts:
         text = callee.get(name)
         if not isinstance(text, str) or not text.strip():
-            found.append(Problem(f"{where}.{name}", f"{LABELS[name]} is empty for "
+            found.append(Problem(f"{where}.{name}", f"{FIELDS[name].label} is empty for "
                                                     f"{number or 'this callee'}, but the SMS "
                                                     f"text uses ${{{name}}}; fill it in."))
     return found

@@ -29,12 +29,12 @@ def test_every_column_a_body_value_lands_in_holds_what_the_rules_allow():
         "uploadName": VoiceFile._meta.get_field("name"),
     }
     for api, column in columns.items():
-        if api in rules.MAX_LENGTHS and column.max_length is not None:
-            assert rules.MAX_LENGTHS[api] <= column.max_length, api
-        if api in rules.RANGES or api in rules.CHOICES:
+        entry = rules.FIELDS[api]
+        if entry.max_length is not None and column.max_length is not None:
+            assert entry.max_length <= column.max_length, api
+        if entry.kind == rules.Kind.INTEGER:
             low, high = connection.ops.integer_field_range(column.get_internal_type())
-            lowest, highest = rules.RANGES[api][:2] if api in rules.RANGES else (min(rules.CHOICES[api]),
-                                                                                 max(rules.CHOICES[api]))
+            lowest, highest = (entry.min, entry.max) if entry.choices is None else (min(entry.choices), max(entry.choices))
             assert low <= lowest and highest <= high, api
     assert Callee._meta.get_field("text1").max_length == rules.TEXT_MAX
 
@@ -87,7 +87,7 @@ CALLEE_FIELDS = sorted(rules.CALLEE_FIELDS)
 
 def nasty(draw, name):
     """Mostly a value of the field's own type (limits are found there), else anything."""
-    typed = NASTY_INTEGERS if name in rules.INTEGER_FIELDS else NASTY_TEXTS
+    typed = NASTY_INTEGERS if rules.FIELDS[name].kind == rules.Kind.INTEGER else NASTY_TEXTS
     return draw(st.one_of(typed, typed, typed, NASTY_INTEGERS, NASTY_TEXTS, NASTY_OTHERS))
 
 

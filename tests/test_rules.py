@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from campaigns import rules
+from campaigns.laaffic.codes import Code
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 28, 12, 0, 0, tzinfo=timezone.utc)  # 20:00:00 in Shanghai
@@ -163,13 +164,13 @@ def test_each_rule_at_and_beyond_its_boundary(example_body, changes, bad_field):
 def test_hang_up_sms_without_any_trigger_is_refused_with_code_minus_53(example_body):
     example_body.update(feedbackPush=0, successPush=0, failedPush=0, ringPush=0)
     problems = check(example_body)
-    assert [(p.field, p.code) for p in problems] == [("hangUpSms", rules.NO_SMS_TRIGGER)]
+    assert [(p.field, p.code) for p in problems] == [("hangUpSms", Code.NO_SMS_TRIGGER)]
     assert "trigger" in problems[0].message
 
 
 def test_hang_up_sms_needs_all_four_trigger_flags_present(example_body):
     del example_body["failedPush"]
-    assert [(p.field, p.code) for p in check(example_body)] == [("failedPush", rules.NO_SMS_TRIGGER)]
+    assert [(p.field, p.code) for p in check(example_body)] == [("failedPush", Code.NO_SMS_TRIGGER)]
 
 
 def test_tts_without_text_and_language_uses_code_minus_38():
@@ -188,9 +189,14 @@ def test_callee_count_limits(count, valid):
         assert "100,000" in problems[0].message
 
 
+def test_an_empty_number_is_one_problem_saying_what_it_must_be(example_body):
+    problems = check(with_changes(example_body, loopCount=""))
+    assert [(p.field, p.message) for p in problems] == [("loopCount", "Times played must be a whole number, not ''.")]
+
+
 def test_an_empty_callee_list_is_refused_with_code_minus_35():
     problems = check(with_changes(tts_minimal(), numberInfoList=[]))
-    assert [(p.field, p.code) for p in problems] == [("numberInfoList", rules.NO_NUMBERS)]
+    assert [(p.field, p.code) for p in problems] == [("numberInfoList", Code.NO_NUMBERS)]
 
 
 @pytest.mark.parametrize(
@@ -244,7 +250,7 @@ def test_per_callee_problems_are_capped_with_a_count():
 
 def test_a_task_name_used_by_another_campaign_is_refused_with_code_minus_41():
     problems = check(tts_minimal(), task_name_taken=lambda name: name == "ab")
-    assert [(p.field, p.code) for p in problems] == [("taskName", rules.NAME_EXISTS)]
+    assert [(p.field, p.code) for p in problems] == [("taskName", Code.NAME_EXISTS)]
 
 
 def test_send_time_is_compared_in_the_providers_zone():
@@ -305,9 +311,11 @@ def test_a_value_given_is_bounded_whatever_the_fields_around_it_say(example_body
 
 
 def test_every_integer_and_text_field_of_the_body_has_a_bound():
-    assert rules.INTEGER_FIELDS == rules.RANGES.keys() | rules.CHOICES.keys()
-    # sendTime and baseFile are bounded by their form (a date, base64 of a file).
-    assert rules.STRING_FIELDS == rules.MAX_LENGTHS.keys() | {"sendTime", "baseFile"}
+    top = [entry for entry in rules.FIELDS.values() if not entry.within]
+    assert all(entry.min is not None or entry.choices for entry in top if entry.kind == rules.Kind.INTEGER)
+    # sendTime is bounded by its form (a date); baseFile and uploadName by their own checks.
+    assert {entry.name for entry in top if entry.kind == rules.Kind.TEXT and entry.max_length is None} == {"baseFile"}
+    assert {entry.name for entry in top if entry.check} == {"displayNum", "uploadName", "baseFile"}
 
 
 def test_a_send_time_the_clocks_skip_is_refused_saying_why():

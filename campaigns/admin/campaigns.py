@@ -53,6 +53,7 @@ class SubmissionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     readonly_fields = [f.name for f in Submission._meta.fields]
 
 
+# The fields the site writes, shown read-only in three groups (all of them are Campaign.SYSTEM_FIELDS).
 OUTCOME_FIELDS = ("status", "status_detail", "key_id", "provider_code", "provider_message")
 RECALL_FIELDS = ("parent", "recall_failed_only")
 TRACKING_FIELDS = ("task_id", "provider_status", "progress", "numbers_total", "numbers_called",
@@ -89,7 +90,7 @@ class CampaignAdmin(CampaignTrackingMixin, admin.ModelAdmin):
     autocomplete_fields = ("callee_list",)
     actions = ["submit_to_laaffic", "cancel_on_laaffic", "call_again", "fetch_call_results"]
     inlines = [SubmissionInline]
-    readonly_fields = (*OUTCOME_FIELDS, *RECALL_FIELDS, *TRACKING_FIELDS)
+    readonly_fields = Campaign.SYSTEM_FIELDS
     fieldsets = campaign_fieldsets(WINDOW_INPUTS)
 
     class Media:
@@ -108,8 +109,8 @@ class CampaignAdmin(CampaignTrackingMixin, admin.ModelAdmin):
             return self.fieldsets
         # The read-only view shows the stored windows, not the form's inputs, and
         # leaves out the sections the campaign does not use.
-        unused = {"Hang-up SMS"} if obj.hang_up_sms != 1 else set()
-        unused |= {"Transfer to agents"} if obj.to_agents != 1 else set()
+        unused = {"Hang-up SMS"} if not obj.sends_sms else set()
+        unused |= {"Transfer to agents"} if not obj.transfers_to_agents else set()
         outcome = (*OUTCOME_FIELDS, *(RECALL_FIELDS if obj.parent_id else ()),
                    *(TRACKING_FIELDS if obj.synced_at else ()))
         return [(name, options) for name, options in campaign_fieldsets(["calling_windows_display"], outcome)

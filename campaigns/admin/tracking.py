@@ -10,6 +10,7 @@ from django.utils.text import slugify
 
 from .. import rules
 from ..charts import bar_chart
+from ..contract_fields import form_field
 from ..models import CallRecord, Campaign
 from ..selectors.campaigns import campaign_calls_page, campaign_cancellable, campaign_progress
 from ..selectors.recalls import RecallPlan, recall_plans
@@ -23,7 +24,7 @@ from .mixins import ReadOnlyMixin
 
 
 class RecallForm(forms.Form):
-    task_name = forms.CharField(max_length=rules.MAX_LENGTHS["taskName"], help_text="A new name: 2 to 64 characters.")
+    task_name = form_field("taskName")
     failed_only = forms.TypedChoiceField(label="Who to call", coerce=lambda v: v == "1", initial="1",
                                          widget=forms.RadioSelect)
 
@@ -115,7 +116,7 @@ class CampaignTrackingMixin:
         parent = queryset.get()
         plans = recall_plans(parent)
         form = RecallForm(request.POST if "task_name" in request.POST else None, plans=plans,
-                          initial={"task_name": f"{parent.task_name} (again)"[:rules.MAX_LENGTHS["taskName"]]})
+                          initial={"task_name": f"{parent.task_name} (again)"[:rules.FIELDS["taskName"].max_length]})
         if request.POST.get("confirm") == "yes" and form.is_valid():
             try:
                 child, plan, result = campaign_call_again(parent, form.cleaned_data["task_name"],

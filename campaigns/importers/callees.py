@@ -328,6 +328,7 @@ def _text_problem(values, targets, labels, limit) -> str:
         return ""
     for target, value in zip(targets, values):
         if len(value) > limit:
-            return (f"{rules.LABELS.get(target, target)} ({labels.get(target, target)}) is {len(value)} "
+            label = rules.FIELDS[target].label if target in rules.FIELDS else target
+            return (f"{label} ({labels.get(target, target)}) is {len(value)} "
                     f"characters long; the limit is {limit}, and Laaffic would cut the rest off.")
     return ""

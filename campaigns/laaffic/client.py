@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
+from campaigns.laaffic.codes import Code
 from campaigns.laaffic.errors import LaafficError
 from campaigns.laaffic.records import CallRecord, TaskStatus, parse_record, parse_task
 from campaigns.laaffic.signing import auth_headers, redact_headers
@@ -294,7 +295,7 @@ class LaafficClient:
         exchange.response_text = text[:MAX_RESPONSE_TEXT]
         logger.info("%s %s -> HTTP %s in %d ms", method, url, response.status_code,
                     exchange.duration_ms)
-        return _reply(text, exchange)
+        return _reply(text, exchange, path)
 
 
 def _check_page(page: int, size: int) -> None:
@@ -374,7 +375,7 @@ def _never_connected(exc: requests.RequestException) -> bool:
     return isinstance(cause, MaxRetryError) and isinstance(cause.reason, NewConnectionError)
 
 
-def _reply(text: str, exchange: Exchange) -> Reply:
+def _reply(text: str, exchange: Exchange, path: str) -> Reply:
     status = exchange.http_status
     envelope = _envelope(text)
     if envelope is None:
@@ -387,8 +388,8 @@ def _reply(text: str, exchange: Exchange) -> Reply:
         raise LaafficError(message.format(status=status), retryable=retryable,
                            http_status=status, exchange=exchange)
     code, message, data = envelope
-    if code != "0":
-        raise LaafficError.from_code(code, message, http_status=status, exchange=exchange)
+    if code != Code.SUCCESS:
+        raise LaafficError.from_code(code, message, path, http_status=status, exchange=exchange)
     return Reply(code, message, data, exchange)
 
 

@@ -14,35 +14,8 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from typing import Any
 
-ANSWERED, NO_ANSWER, BUSY, VOICEMAIL, FAILED = (
-    "answered", "no_answer", "busy", "voicemail", "failed")
-OUTCOMES = (ANSWERED, NO_ANSWER, BUSY, VOICEMAIL, FAILED)
+from campaigns.laaffic.codes import CONNECTED_CODES, NO_KEY_PRESSED, CallOutcome, CallStatus, ProviderStatus
 
-# voice-api-reference.md §4.3
-TASK_STATUSES: dict[int, str] = {
-    0: "waiting to be submitted",
-    1: "calling",
-    2: "finished",
-    3: "submission failed",
-    4: "cancelled",
-    5: "paused",
-    6: "submitting",
-}
-
-# voice-api-reference.md §7.4 `callStatus`: code -> (label, outcome)
-CALL_STATUSES: dict[int, tuple[str, str]] = {
-    10: ("rang, not answered (busy)", BUSY),
-    20: ("rang, not answered (no pick-up)", NO_ANSWER),
-    30: ("rang, not answered (other)", NO_ANSWER),
-    40: ("voicemail", VOICEMAIL),
-    50: ("answered", ANSWERED),
-    60: ("other", FAILED),
-}
-
-# The push says 0 = success, the batch query gives the SIP code, 200 = connected
-# (voice-api-reference.md §11 #13).
-CONNECTED_CODES = {"0", "200"}
-NO_FEEDBACK = "-1"
 DEFAULT_CURRENCY = "USD"
 # The times a record may carry. Nothing this site sends calls before 2020 (the record query
 # reaches two months back); a day ahead covers a provider clock running fast and a zoneless time
@@ -173,7 +146,7 @@ def parse_task(raw: dict) -> TaskStatus:
         task_id=task_id,
         task_name=_lenient(_text, raw.get("taskName")),
         status=status,
-        status_label=TASK_STATUSES.get(status),
+        status_label=getattr(ProviderStatus.of(status), "label", None),
         rate=_percent(raw.get("rate")),
         numbers=_lenient(_whole, raw.get("numCnt")),
         called=_lenient(_whole, raw.get("callNum")),
@@ -215,7 +188,7 @@ def parse_record(raw: dict, *, naive_tz: tzinfo | None = None, now: datetime | N
         values[name] = _field(label, key, raw, _text)
     values["called_info"] = _field(label, "calledInfo", raw, _called_info)
     feedback = _field(label, "feedbackValue", raw, _text)
-    values["feedback_value"] = None if feedback in (None, NO_FEEDBACK) else feedback
+    values["feedback_value"] = None if feedback in (None, NO_KEY_PRESSED) else feedback
     values["cost"] = _field(label, "cost", raw, _amount)
     values["currency"] = _field(label, "currency", raw, _text) or DEFAULT_CURRENCY
     # A reason is only shown, so a long one is cut; everything else too big is refused by name.
@@ -274,8 +247,8 @@ def parse_push(payload, *, now: datetime | None = None) -> Push:
     return push
 
 
-def outcome(record: CallRecord) -> str:
-    """What happened on the call: one of OUTCOMES.
+def outcome(record: CallRecord) -> CallOutcome:
+    """What happened on the call.
 
     `callStatus` decides when it is known. Older data has none (it is null before
     2025-12-10) and the record query does not document it, so the fallback reads the
@@ -283,12 +256,12 @@ def outcome(record: CallRecord) -> str:
     answered, anything else as failed. That fallback cannot tell busy, no answer
     and voicemail apart.
     """
-    if record.call_status in CALL_STATUSES:
-        return CALL_STATUSES[record.call_status][1]
+    if (status := CallStatus.of(record.call_status)) is not None:
+        return status.outcome
     if record.termination_code in CONNECTED_CODES and (
             record.answer_time is not None or (record.call_duration or 0) > 0):
-        return ANSWERED
-    return FAILED
+        return CallOutcome.ANSWERED
+    return CallOutcome.FAILED
 
 
 def _field(label: str, key: str, raw: dict, read):

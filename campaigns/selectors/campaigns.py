@@ -9,10 +9,10 @@ from django.core.paginator import Page, Paginator
 from django.utils import timezone
 
 from .. import rules
-from ..models import FINAL_PROVIDER_STATUSES, CallRecord, Campaign
+from ..laaffic.codes import CANCELLABLE_STATUSES
+from ..models import CallRecord, Campaign
 from ..services import bodies
 from ..services.campaigns import campaign_problems, campaign_refusal
-from ..services.tracking import CANCELLABLE
 
 BODY_PREVIEW_CALLEES = 3
 CALLS_PAGE_SIZE = 100
@@ -72,7 +72,7 @@ def campaign_review(campaign: Campaign) -> Review:
 
 def _sms_example(campaign, first):
     """The hang-up SMS as the first callee would get it."""
-    if campaign.hang_up_sms != 1 or campaign.sms_template is None or not first:
+    if not campaign.sends_sms or campaign.sms_template is None or not first:
         return ""
     return rules.sms_filled(campaign.sms_template.content, first[0])
 
@@ -84,7 +84,7 @@ def campaign_progress(campaign: Campaign) -> dict:
         "progress": campaign.progress or 0, "numbers": campaign.numbers_total, "called": campaign.numbers_called,
         "success": campaign.numbers_success, "fail": campaign.numbers_failed,
         "synced_at": campaign.synced_at.isoformat() if campaign.synced_at else None,
-        "final": campaign.provider_status in FINAL_PROVIDER_STATUSES,  # nothing more will change
+        "final": campaign.is_final_on_laaffic,  # nothing more will change
     }
 
 
@@ -100,4 +100,4 @@ def campaign_calls_page(campaign: Campaign, *, outcome: str = "", page=None) -> 
 def campaign_cancellable(campaign: Campaign) -> bool:
     """Whether Cancel can stop it: running on Laaffic, waiting or calling, or not synced yet (then the
     cancel asks Laaffic first)."""
-    return campaign.status == Campaign.Status.SUBMITTED and campaign.provider_status in (None, *CANCELLABLE)
+    return campaign.status == Campaign.Status.SUBMITTED and campaign.provider_status in (None, *CANCELLABLE_STATUSES)

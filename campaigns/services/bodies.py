@@ -18,40 +18,15 @@ from django.utils import timezone
 from .. import rules
 from ..importers import phones
 from ..laaffic import Attachment
+from ..laaffic.codes import ResendType
 from ..models import Callee, Campaign, SuppressedNumber, VoiceFile
 
-# API name -> model field, for the values copied as they are.
-SCALARS = {
-    "appId": "app_id",
-    "displayNum": "display_number",
-    "taskName": "task_name",
-    "source": "source",
-    "text": "tts_text",
-    "lan": "language",
-    "speakingRate": "speaking_rate",
-    "ssmlGender": "voice_gender",
-    "accent": "accent",
-    "loopCount": "loop_count",
-    "maxCalls": "max_call_seconds",
-    "maxRingingTime": "max_ringing_seconds",
-    "delayPlay": "delay_play_seconds",
-    "delayHangup": "delay_hangup_seconds",
-    "hangUpSms": "hang_up_sms",
-    "feedbackPush": "sms_on_key_press",
-    "feedbackValue": "sms_key",
-    "successPush": "sms_on_success",
-    "successPushTime": "sms_success_delay_seconds",
-    "failedPush": "sms_on_failure",
-    "ringPush": "sms_on_ring",
-    "toSeat": "to_agents",
-    "sipGroupId": "agent_group_id",
-    "outboundControl": "outbound_control",
-    "calloutRate": "callout_rate",
-    "toSeatType": "transfer_when",
-    "toSeatKey": "transfer_key",
-    "delayTransfer": "transfer_delay_seconds",
-}
-SMS_FIELDS = {"smsAppId": "sms_app_id", "smsContent": "content", "senderId": "sender_id"}
+# API name -> model field, from the contract table: the values a campaign and its SMS template hold as they
+# are sent (sendTime and the calling windows change zone; the callee list and the audio are built).
+_PLAIN = (rules.Kind.TEXT, rules.Kind.INTEGER, rules.Kind.NUMBER, rules.Kind.KEY)
+SCALARS = {name: entry.column for name, entry in rules.FIELDS.items()
+           if entry.model == "Campaign" and entry.column and entry.kind in _PLAIN}
+SMS_FIELDS = {name: entry.column for name, entry in rules.FIELDS.items() if entry.model == "SmsTemplate"}
 CALLEE_COLUMNS = ("number", *rules.TEXT_FIELDS)
 # Stands in for a recorded file's base64 until the request goes out (valid base64 itself, so
 # the checks pass): checking or previewing a campaign never reads or encodes the audio.
@@ -156,8 +131,9 @@ def campaign_body(campaign: Campaign, callees: list[dict] | None = None) -> dict
 def campaign_fields_from_body(body: dict) -> dict:
     """Model field values for the scalar and time parts of a (valid) body."""
     fields = {field: body.get(api_name) for api_name, field in SCALARS.items()}
-    for field in ("display_number", "tts_text", "language", "accent"):
-        fields[field] = fields[field] or ""
+    for api_name, field in SCALARS.items():
+        if rules.FIELDS[api_name].kind == rules.Kind.TEXT:  # a text column stores "" for nothing
+            fields[field] = fields[field] or ""
     fields["send_time"] = parse_send_time(body.get("sendTime"))
     fields["calling_windows"] = [
         {"start": w["strTime"], "end": w["endTime"]} for w in body.get("allowSendTime") or []
@@ -227,7 +203,7 @@ def resend_body(campaign: Campaign, body: dict) -> dict:
     parent = campaign.parent
     resend = {k: v for k, v in body.items() if k != "numberInfoList"}
     resend["keyId"] = parent.task_id or int(parent.key_id)
-    resend["resendType"] = 1 if campaign.recall_failed_only else 0
+    resend["resendType"] = ResendType.NOT_REACHED if campaign.recall_failed_only else ResendType.EVERYONE
     return resend
 
 

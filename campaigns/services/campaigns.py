@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from .. import rules
 from ..laaffic import LaafficClient, LaafficError
+from ..laaffic.codes import Code
 from ..models import Callee, CalleeList, Campaign, SmsTemplate, Submission, VoiceFile
 from ..selectors.recalls import recall_plan
 from . import bodies
@@ -136,7 +137,7 @@ def _voice_file_from_body(body) -> VoiceFile | None:
     if body["source"] == Campaign.Source.VOICE_FILE:
         file_id = body["voiceFileId"]
         return VoiceFile.objects.filter(provider_file_id=file_id).first() or VoiceFile.objects.create(
-            name=free_name(VoiceFile, file_id[:32]), provider_file_id=file_id,
+            name=free_name(VoiceFile, file_id), provider_file_id=file_id,
         )
     if body["source"] == Campaign.Source.INLINE_FILE:
         existing = VoiceFile.objects.filter(name=body["uploadName"]).first()
@@ -280,7 +281,7 @@ def _post(campaign, body, attempt, path, send, resigned=False) -> SubmitResult:
         reply = send(body)
     except LaafficError as error:
         _record(attempt, error.exchange, _outcome(error), error.code or "", error.message)
-        if error.code == "-16" and not resigned:
+        if error.code == Code.EXPIRED_TIMESTAMP and not resigned:
             retry = Submission.objects.create(
                 campaign=campaign, user_id=attempt.user_id, started_at=timezone.now(),
             )
@@ -316,9 +317,6 @@ def _record(attempt, exchange, outcome, code, message, key_id=""):
 def _after_error(campaign, error: LaafficError, prefix="", *, task_sent=True) -> SubmitResult:
     """`task_sent` False: only a preliminary request (the voice file) failed, so no task can exist."""
     code = error.code or ""
-    if code == "-35" and campaign.is_resend:
-        return _finish(campaign, Status.FAILED, f"Laaffic found no numbers to call again in {campaign.parent}, "
-                                                "so nothing was called. Delete this run.", code=code)
     if error.timed_out and task_sent:
         return _finish(
             campaign, Status.UNKNOWN,
@@ -327,7 +325,7 @@ def _after_error(campaign, error: LaafficError, prefix="", *, task_sent=True) ->
             f"automatically: look for the task {campaign.task_name!r} in the Laaffic console.",
             code=code,
         )
-    if code == "-41" and _earlier_attempt_may_have_arrived(campaign):
+    if code == Code.NAME_EXISTS and _earlier_attempt_may_have_arrived(campaign):
         return _finish(
             campaign, Status.UNKNOWN,
             f"Laaffic already has a task named {campaign.task_name!r}, most likely from an earlier "
@@ -335,7 +333,7 @@ def _after_error(campaign, error: LaafficError, prefix="", *, task_sent=True) ->
             "the Laaffic console.", code=code, provider_message=error.message,
         )
     if error.retryable or error.timed_out:  # a time-out here left no task behind: safe to try again
-        retry_in = 120.0 if code == "-37" else 15.0
+        retry_in = 120.0 if code == Code.TOO_MANY_TASKS else 15.0
         moved = Campaign.objects.filter(pk=campaign.pk, status=Status.SUBMITTING).update(
             status=Status.QUEUED, provider_code=code,
             status_detail=f"{prefix}{error.message} Trying again shortly.", updated_at=timezone.now(),

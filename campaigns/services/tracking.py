@@ -16,8 +16,11 @@ from django.utils import timezone
 from ..laaffic import LaafficClient, LaafficError
 from ..laaffic import client as laaffic_client_module
 from ..laaffic import records as laaffic_records
-from ..models import FINAL_PROVIDER_STATUSES, CallRecord, Callee, CalleeList, Campaign, ProviderStatus, Submission
-from ..rules import NO_NUMBERS, TEXT_FIELDS, Problem
+from ..laaffic.codes import (
+    CANCELLABLE_STATUSES, FINAL_STATUSES, RESENDABLE_STATUSES, CallType, Code, ProviderStatus,
+)
+from ..models import CallRecord, Callee, CalleeList, Campaign, Submission
+from ..rules import TEXT_FIELDS, Problem
 from ..selectors.recalls import RecallPlan, recall_plan
 from . import bodies
 from .campaigns import (
@@ -42,8 +45,6 @@ LONGEST_CALL = timedelta(hours=1)
 CALLING = (Status.SUBMITTING, Status.SUBMITTED, Status.UNKNOWN)
 # Attempts that may have created the task on Laaffic.
 REACHING = (Submission.Outcome.PENDING, Submission.Outcome.UNKNOWN, Submission.Outcome.ACCEPTED)
-RECALLABLE = (ProviderStatus.FINISHED, ProviderStatus.CANCELLED)
-CANCELLABLE = (ProviderStatus.WAITING, ProviderStatus.CALLING)
 
 
 @dataclass
@@ -55,7 +56,7 @@ class Outcome:
 def pollable():
     """Campaigns whose task may still change on Laaffic, or whose fate is unknown."""
     submitted = Q(status=Status.SUBMITTED) & (
-        Q(provider_status__isnull=True) | ~Q(provider_status__in=FINAL_PROVIDER_STATUSES))
+        Q(provider_status__isnull=True) | ~Q(provider_status__in=FINAL_STATUSES))
     return Campaign.objects.filter(submitted | Q(status=Status.UNKNOWN))
 
 
@@ -71,7 +72,7 @@ def campaign_sync(campaign: Campaign, client: LaafficClient | None = None) -> st
         task_id=task.task_id, provider_status=task.status, progress=task.rate, numbers_total=task.numbers,
         numbers_called=task.called, numbers_success=task.success, numbers_failed=task.fail, synced_at=now,
     )
-    if task.status in FINAL_PROVIDER_STATUSES:  # the task list gives no finish time: its calls ended by now
+    if task.status in FINAL_STATUSES:  # the task list gives no finish time: its calls ended by now
         Campaign.objects.filter(pk=campaign.pk, finished_at__isnull=True).update(finished_at=now)
     if task.task_id is not None:
         _link_task_records(campaign, task.task_id)
@@ -158,13 +159,13 @@ def campaign_cancel(campaign: Campaign, *, client: LaafficClient | None = None) 
     client = client or laaffic_client()
     if campaign.status != Status.SUBMITTED:
         return Outcome(False, f"{campaign} is not running on Laaffic, so there is nothing to cancel.")
-    if campaign.task_id is None or campaign.provider_status not in CANCELLABLE:
+    if campaign.task_id is None or campaign.provider_status not in CANCELLABLE_STATUSES:
         try:
             campaign_sync(campaign, client)
         except LaafficError as error:
             return Outcome(False, f"Could not check {campaign} on Laaffic, so it was not cancelled: {error.message}")
         campaign.refresh_from_db()
-    if campaign.provider_status not in CANCELLABLE:
+    if campaign.provider_status not in CANCELLABLE_STATUSES:
         label = campaign.get_provider_status_display() or "not found yet"
         return Outcome(False, f"{campaign} cannot be cancelled: on Laaffic it is {label.lower()}.")
     if not Campaign.objects.filter(pk=campaign.pk, cancel_requested_at__isnull=True).update(
@@ -192,16 +193,16 @@ def campaign_recall_create(parent: Campaign, task_name: str, *, failed_only: boo
                            user=None) -> tuple[Campaign, RecallPlan]:
     """A draft re-call of a finished campaign, for exactly who is left (selectors/recalls.py), checked like
     any campaign; raises InvalidCampaign, creating nothing, when nobody is left or it cannot be sent."""
-    if parent.status != Status.SUBMITTED or parent.provider_status not in RECALLABLE:
+    if parent.status != Status.SUBMITTED or parent.provider_status not in RESENDABLE_STATUSES:
         label = parent.get_provider_status_display() or "not finished"
         raise InvalidCampaign([Problem("taskName", f"{parent} can be called again once it has finished or "
                                                     f"was cancelled; on Laaffic it is {label.lower()}.")])
     plan = recall_plan(parent, failed_only=failed_only)
     if plan.refusal:
-        raise InvalidCampaign([Problem("numberInfoList", plan.refusal, NO_NUMBERS)])
-    # A re-call starts now: the parent's start time has passed (and the re-call form asks for none).
-    skip = {"id", "task_name", "parent", "recall_failed_only", "created_by", "send_time", *_outcome_fields()}
-    values = {f.attname: getattr(parent, f.attname) for f in Campaign._meta.concrete_fields if f.name not in skip}
+        raise InvalidCampaign([Problem("numberInfoList", plan.refusal, Code.NO_NUMBERS)])
+    # Its settings, a new name, and no start time: the parent's has passed (and the form asks for none).
+    copied = set(Campaign.SETTINGS_FIELDS) - {"task_name", "send_time"}
+    values = {f.attname: getattr(parent, f.attname) for f in Campaign._meta.concrete_fields if f.name in copied}
     child = Campaign(**values, task_name=task_name, parent=parent, recall_failed_only=failed_only,
                      created_by=user)
     with transaction.atomic():
@@ -235,13 +236,6 @@ def _recall_list(parent: Campaign, task_name: str, callee_ids: list[int]) -> Cal
         (Callee(callee_list=callee_list, number=number, **dict(zip(TEXT_FIELDS, texts)))
          for pk, number, *texts in rows if pk in wanted), batch_size=2000)
     return callee_list
-
-
-def _outcome_fields():
-    return {"status", "status_detail", "key_id", "provider_code", "provider_message", "submitted_at", "task_id",
-            "provider_status", "progress", "numbers_total", "numbers_called", "numbers_success",
-            "numbers_failed", "synced_at", "finished_at", "cancel_requested_at", "records_backfilled_at",
-            "created_at", "updated_at"}
 
 
 # Call records
@@ -300,7 +294,7 @@ def _campaigns_for(found, cursor) -> dict[str, tuple[int, int] | None]:
     linked = {r.voice_id: by_task.get(r.task_id) for r in found if r.task_id is not None}
     # Group calls (type 1, or no type: the record query gives none) without a task id, by number.
     owners = _owners((r.voice_id, r.callee, r.call_time or r.hangup_time) for r in found
-                     if r.task_id is None and r.call_type in (None, 1))
+                     if r.task_id is None and r.call_type in (None, CallType.GROUP_CALL))
     return {**linked, **{voice_id: owned[0] for voice_id, owned in owners.items() if len(owned) == 1}}
 
 
@@ -463,7 +457,7 @@ def call_records_backfill(campaigns, *, client: LaafficClient | None = None) -> 
         if campaign.task_id is not None:
             _link_task_records(campaign, campaign.task_id)
     refresh_statistics(CallRecord, stored)
-    Campaign.objects.filter(pk__in=[c.pk for c in campaigns if c.provider_status in FINAL_PROVIDER_STATUSES]
+    Campaign.objects.filter(pk__in=[c.pk for c in campaigns if c.provider_status in FINAL_STATUSES]
                             ).update(records_backfilled_at=timezone.now())
     return stored
 
@@ -496,7 +490,7 @@ def campaigns_backfill(campaigns=None, *, client: LaafficClient | None = None) -
     """Fetch the call records of `campaigns` in one pass; by default (the beat job) of the finished
     campaigns whose records were not fetched yet. One line per campaign: the calls linked to it."""
     if campaigns is None:
-        campaigns = Campaign.objects.filter(status=Status.SUBMITTED, provider_status__in=FINAL_PROVIDER_STATUSES,
+        campaigns = Campaign.objects.filter(status=Status.SUBMITTED, provider_status__in=FINAL_STATUSES,
                                             records_backfilled_at__isnull=True)
     campaigns = list(campaigns)
     if not campaigns:

@@ -83,7 +83,7 @@ def test_query_tasks_reads_each_task_into_python_names(client, simulator, exampl
     assert (page.total, page.pages, page.current) == (1, 1, 1)
     [status] = page.records
     assert (status.task_id, status.task_name, status.status, status.status_label) == (
-        key_id, "Spring sale", 0, "waiting to be submitted")
+        key_id, "Spring sale", 0, "Waiting to start")
     assert (status.rate, status.numbers, status.called, status.success, status.fail) == (
         0.0, 3, 0, 0, 0)
     assert status.created_time == "2025-03-01 10:00:00"
@@ -105,7 +105,7 @@ def test_query_tasks_follows_a_task_through_to_finished(client, simulator, clock
     key_id = send(client, example_body)
     clock.now += 60
     [status] = client.query_tasks(*EVER, statuses=[2]).records
-    assert (status.task_id, status.status_label, status.rate) == (key_id, "finished", 100.0)
+    assert (status.task_id, status.status_label, status.rate) == (key_id, "Finished", 100.0)
     assert status.success + status.fail == status.called == 3
 
 
@@ -137,7 +137,7 @@ def test_query_tasks_reads_numbers_sent_as_text_and_leaves_out_what_is_missing(
                                         "callNum": " 4 ", "success": 3, "fail": "x",
                                         "rate": "33%", "scriptId": 5, "taskType": 1}))
     [status] = client.query_tasks(*EVER).records
-    assert (status.task_id, status.status, status.status_label) == (8, 1, "calling")
+    assert (status.task_id, status.status, status.status_label) == (8, 1, "Calling")
     assert (status.numbers, status.called, status.success, status.fail) == (12, 4, 3, None)
     assert (status.rate, status.task_name, status.created_time) == (33.0, None, None)
 
@@ -179,7 +179,7 @@ def test_cancel_tasks_cancels_and_the_task_list_says_so(client, simulator, examp
     reply = client.cancel_tasks([key_id])
     assert (reply.code, reply.message, reply.data) == ("0", "success", None)
     assert simulator.requests[-1]["body"] == {"taskIdList": [key_id]}
-    assert client.query_tasks(*EVER).records[0].status_label == "cancelled"
+    assert client.query_tasks(*EVER).records[0].status_label == "Cancelled"
 
 
 @pytest.mark.parametrize("finished, code", [(False, "-24"), (True, "-54")])

@@ -2,6 +2,7 @@
 import json
 from io import StringIO
 
+import django
 import pytest
 from django.core.management import CommandError, ManagementUtility, call_command
 
@@ -31,17 +32,25 @@ def test_a_file_that_cannot_be_read_is_a_json_error_with_json(tmp_path):
     assert code == 1 and json.loads(out) == {"error": f"Cannot read {missing}: No such file or directory"}
 
 
-def test_the_command_line_prints_only_the_json_error_and_exits_1(capsys):
+@pytest.fixture
+def command_line(monkeypatch):
+    """manage.py's own entry point, without its django.setup(): run again, it would point the logging
+    configured at startup at this test's captured (then closed) stderr."""
+    monkeypatch.setattr(django, "setup", lambda *args, **kwargs: None)
+    return lambda *argv: ManagementUtility(["manage.py", *argv]).execute()
+
+
+def test_the_command_line_prints_only_the_json_error_and_exits_1(capsys, command_line):
     with pytest.raises(SystemExit) as exit_:
-        ManagementUtility(["manage.py", "submit_campaign", "nope", "--json"]).execute()
+        command_line("submit_campaign", "nope", "--json")
     printed = capsys.readouterr()
     assert exit_.value.code == 1
     assert json.loads(printed.out) == {"error": NOBODY} and printed.err == ""
 
 
-def test_the_command_line_without_json_prints_the_error_as_text(capsys):
+def test_the_command_line_without_json_prints_the_error_as_text(capsys, command_line):
     with pytest.raises(SystemExit) as exit_:
-        ManagementUtility(["manage.py", "submit_campaign", "nope"]).execute()
+        command_line("submit_campaign", "nope")
     printed = capsys.readouterr()
     assert exit_.value.code == 1
     assert printed.out == "" and printed.err == f"CommandError: {NOBODY}\n"

@@ -4,6 +4,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from campaigns.laaffic.codes import Code
 from campaigns.models import CallRecord, Campaign, SuppressedNumber
 from campaigns.services.campaigns import InvalidCampaign, campaign_queue, campaign_submit
 from campaigns.selectors.recalls import recall_plan
@@ -154,3 +155,37 @@ def test_the_recall_command_follows_the_same_plan(simulator):
     with pytest.raises(CommandError, match="Nobody left to call: every number was reached or is on the do-not-call"):
         call_command("recall_campaign", SPRING, "--task-name", "Third try", "--failed-only", stdout=StringIO())
     assert not Campaign.objects.filter(task_name="Third try").exists()
+
+
+def test_every_campaign_field_is_either_a_setting_or_written_by_the_site():
+    # A new field must be put in one of the two lists: Call again copies the settings, and only them.
+    fields = sorted(f.name for f in Campaign._meta.concrete_fields if not f.primary_key)
+    assert fields == sorted([*Campaign.SETTINGS_FIELDS, *Campaign.SYSTEM_FIELDS])
+
+
+def test_call_again_copies_the_settings_and_nothing_the_site_wrote(simulator):
+    parent = finished(simulator, [NOT_ANSWERED, ANSWERED, NOT_ANSWERED_TOO])
+    Campaign.objects.filter(pk=parent.pk).update(provider_code="-22", provider_message="An old answer",
+                                                 cancel_requested_at=parent.synced_at,
+                                                 records_backfilled_at=parent.synced_at, loop_count=3)
+    parent.refresh_from_db()
+    child, _ = campaign_recall_create(parent, "Second try", failed_only=True)
+    new = Campaign()
+    written = set(Campaign.SYSTEM_FIELDS) - {"parent", "recall_failed_only", "created_at", "updated_at"}
+    assert {name: getattr(child, name) for name in written} == {name: getattr(new, name) for name in written}
+    copied = set(Campaign.SETTINGS_FIELDS) - {"task_name", "send_time"}
+    assert {name: getattr(child, name) for name in copied} == {name: getattr(parent, name) for name in copied}
+    assert (child.loop_count, child.task_name, child.send_time) == (3, "Second try", None)
+
+
+def test_a_resend_laaffic_finds_nobody_for_says_so_alike_on_the_campaign_and_its_attempt(simulator):
+    parent = finished(simulator, [NOT_ANSWERED, ANSWERED, NOT_ANSWERED_TOO])
+    child, plan = campaign_recall_create(parent, "Second try", failed_only=True)
+    assert plan.resend and campaign_queue(child).queued
+    simulator.fail_next(code=Code.NO_NUMBERS, path="voice/group/call/resend")
+    assert campaign_submit(child.pk).status == Status.FAILED
+    child.refresh_from_db()
+    attempt = child.submissions.get()
+    assert child.status_detail == child.provider_message == attempt.message == (
+        "Laaffic found no numbers to call again in the first run, so nothing was called. Delete this run.")
+    assert (child.provider_code, attempt.code) == ("-35", "-35")
