@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import base64
-import itertools
 import logging
 import re
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import PurePosixPath
@@ -172,29 +170,29 @@ def campaign_queue(campaign: Campaign, *, user=None) -> SubmitResult:
     """Check a campaign and move it to the queue, once; the worker sends it when the transaction commits."""
     result = _queue(campaign, user)
     if result.queued:
-        from ..tasks import submit_campaign  # the tasks call these services
-
-        user_id = getattr(user, "pk", None)
-        transaction.on_commit(lambda: submit_campaign.delay(campaign.pk, user_id=user_id))
+        _enqueue_submit(campaign.pk, getattr(user, "pk", None))
     return result
 
 
-def campaign_submit_now(campaign: Campaign, *, sleep=time.sleep) -> SubmitResult:
-    """Check, queue and send a campaign in this process (the commands), retrying a temporary failure
-    as the worker does (`submit_retry_delay`); each wait is logged."""
+def campaign_submit_now(campaign: Campaign) -> SubmitResult:
+    """Check, queue and send a campaign in this process (the commands). A temporary failure is not waited
+    out here: the campaign goes to the worker, which retries it by the one policy (`submit_retry_delay`)."""
     result = _queue(campaign, None)
     if not result.queued:
         return result
-    for retries in itertools.count():
-        result = campaign_submit(campaign.pk)
-        if result.retry_in is None:
-            return result
-        delay = submit_retry_delay(result.retry_in, retries)
-        if delay is None:
-            campaign_give_up(campaign.pk, result.message)
-            return result
-        log.warning("campaign %s not sent yet: %s Trying again in %g s.", campaign.pk, result.message, delay)
-        sleep(delay)
+    result = campaign_submit(campaign.pk)
+    if result.retry_in is not None:
+        delay = submit_retry_delay(result.retry_in, 0)
+        _enqueue_submit(campaign.pk, None, countdown=delay)
+        result.message = f"{result.message} Not sent yet: the worker tries again in {delay:g} seconds."
+    return result
+
+
+def _enqueue_submit(campaign_id, user_id, countdown: float | None = None) -> None:
+    from ..tasks import submit_campaign  # the tasks call these services
+
+    transaction.on_commit(lambda: submit_campaign.apply_async((campaign_id,), {"user_id": user_id},
+                                                              countdown=countdown))
 
 
 def submit_retry_delay(suggested: float, retries: int) -> float | None:

@@ -9,6 +9,7 @@ from campaigns.services.campaigns import (
     MAX_SUBMIT_RETRIES, campaign_queue, campaign_submit, campaign_submit_now, submit_retry_delay,
 )
 from campaigns.services.tracking import campaign_call_again, campaign_sync, campaigns_fetch_results
+from campaigns.tasks import submit_campaign
 from tests.factories import CalleeListFactory, CampaignFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,24 +115,25 @@ def test_call_again_now_sends_the_new_run_in_this_process(simulator, django_capt
     assert Campaign.objects.get(pk=child.pk).status == Status.SUBMITTED
 
 
-def test_submitting_now_retries_a_temporary_failure_with_the_workers_waits(simulator):
-    simulator.fail_next(code="-37", times=2)
+def test_submitting_now_leaves_a_temporary_failure_to_the_worker_with_its_first_wait(
+        simulator, monkeypatch, django_capture_on_commit_callbacks):
+    simulator.fail_next(code="-37")
     campaign = CampaignFactory()
-    waits = []
-    result = campaign_submit_now(campaign, sleep=waits.append)
-    assert result.status == Status.SUBMITTED
-    assert waits == [submit_retry_delay(120.0, 0), submit_retry_delay(120.0, 1)] == [120.0, 240.0]
-    assert len(requests_to(simulator, "group/call/send")) == 3
+    handed = []
+    monkeypatch.setattr(submit_campaign, "apply_async", lambda *args, **kwargs: handed.append((args, kwargs)))
+    with django_capture_on_commit_callbacks(execute=True):
+        result = campaign_submit_now(campaign)
+    assert result.status == Status.QUEUED
+    assert result.message.endswith("Not sent yet: the worker tries again in 120 seconds.")
+    assert handed == [(((campaign.pk,), {"user_id": None}), {"countdown": submit_retry_delay(120.0, 0)})]
+    assert len(requests_to(simulator, "group/call/send")) == 1
+    monkeypatch.undo()
+    submit_campaign.apply(*handed[0][0])  # the worker, when the wait is over
+    assert Campaign.objects.get(pk=campaign.pk).status == Status.SUBMITTED
+    assert len(requests_to(simulator, "group/call/send")) == 2
 
 
-def test_submitting_now_gives_up_after_as_many_retries_as_the_worker(simulator, settings):
+def test_the_workers_waits_double_and_it_gives_up_after_max_retries(settings):
     settings.LAAFFIC_RETRY_MAX_SECONDS = 600
-    simulator.fail_next(code="-37", times=MAX_SUBMIT_RETRIES + 5)
-    campaign = CampaignFactory()
-    waits = []
-    campaign_submit_now(campaign, sleep=waits.append)
-    campaign.refresh_from_db()
-    assert campaign.status == Status.FAILED
-    assert campaign.status_detail.startswith("Gave up after several attempts.")
-    assert waits == [120.0, 240.0, 480.0] + [600.0] * (MAX_SUBMIT_RETRIES - 3)
-    assert len(requests_to(simulator, "group/call/send")) == MAX_SUBMIT_RETRIES + 1
+    waits = [submit_retry_delay(120.0, retries) for retries in range(MAX_SUBMIT_RETRIES + 1)]
+    assert waits == [120.0, 240.0, 480.0] + [600.0] * (MAX_SUBMIT_RETRIES - 3) + [None]
