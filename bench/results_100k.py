@@ -183,11 +183,12 @@ def main():
         from django.urls import reverse
         from django.utils import timezone
 
-        from campaigns.laaffic import LaafficClient, Simulator
+        from campaigns.laaffic import LaafficClient
         from campaigns.laaffic.signing import DOC_API_KEY, DOC_API_SECRET
         from campaigns.models import CallRecord, CalleeList, Campaign, ProviderStatus
         from campaigns.services.imports import Target, import_file
         from campaigns.services.tracking import RECORD_PAGE, campaign_backfill, record_windows
+        from campaigns.simulator import Simulator
 
         print(f"database: PostgreSQL {connection.cursor().connection.info.server_version}, "
               f"CONN_MAX_AGE {connection.settings_dict['CONN_MAX_AGE']}; records: {size:,}; "

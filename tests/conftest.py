@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from campaigns.laaffic import Simulator
+from campaigns.simulator import Simulator
 from laaffic_site.celery import app as celery_app
 
 DATA = Path(__file__).parent / "data"

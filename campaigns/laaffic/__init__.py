@@ -1,4 +1,4 @@
-"""Laaffic's voice API: signing, the HTTP client, error codes and a local simulator.
+"""Laaffic's voice API: signing, the HTTP client, error codes and records.
 
 Pure Python: imports neither Django nor the project's models or settings.
 """
@@ -8,8 +8,7 @@ from campaigns.laaffic.records import (
     CallRecord, TaskStatus, outcome, parse_push, parse_record, parse_task,
 )
 from campaigns.laaffic.signing import sign
-from campaigns.laaffic.simulator import Simulator
 
 __all__ = ["LaafficClient", "LaafficError", "Attachment", "JsonBody", "Exchange", "Reply", "TaskPage", "RecordPage",
            "TaskStatus", "CallRecord", "parse_task", "parse_record", "parse_push", "outcome",
-           "sign", "Simulator", "describe_code"]
+           "sign", "describe_code"]

@@ -1,7 +1,8 @@
 import pytest
 
-from campaigns.laaffic import LaafficClient, Simulator
+from campaigns.laaffic import LaafficClient
 from campaigns.laaffic.signing import DOC_API_KEY, DOC_API_SECRET
+from campaigns.simulator import Simulator
 
 
 @pytest.fixture

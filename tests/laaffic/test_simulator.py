@@ -6,8 +6,9 @@ from datetime import datetime, timezone
 import pytest
 import requests
 
-from campaigns.laaffic import LaafficClient, Simulator
+from campaigns.laaffic import LaafficClient
 from campaigns.laaffic.signing import DOC_API_KEY, DOC_API_SECRET, auth_headers
+from campaigns.simulator import Simulator
 
 GROUP_CALL = "/voice/group/call/send"
 UPLOAD = "/voice/fileUpload"
@@ -179,10 +180,10 @@ def test_records_each_request_with_the_signature_redacted(simulator, example_bod
 
 
 def test_logs_one_line_per_request_without_signature_or_secret(simulator, example_body, caplog):
-    caplog.set_level(logging.INFO, logger="campaigns.laaffic.simulator")
+    caplog.set_level(logging.INFO, logger="campaigns.simulator")
     stamp = int(time.time())
     post(simulator, GROUP_CALL, example_body, timestamp=stamp)
-    lines = [r.getMessage() for r in caplog.records if r.name == "campaigns.laaffic.simulator"]
+    lines = [r.getMessage() for r in caplog.records if r.name.startswith("campaigns.simulator")]
     assert lines == ["POST /v3/voice/group/call/send -> HTTP 200 code 0"]
     sign = auth_headers(DOC_API_KEY, DOC_API_SECRET, stamp)["Sign"]
     assert sign not in caplog.text and DOC_API_SECRET not in caplog.text

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
-from campaigns.laaffic import Simulator, parse_push
+from campaigns.laaffic import parse_push
 from campaigns.laaffic.signing import DOC_API_KEY, DOC_API_SECRET, auth_headers
+from campaigns.simulator import Simulator
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = datetime(2025, 3, 1, 10, 0, tzinfo=SHANGHAI)

@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from campaigns.laaffic import (
-    CallRecord, LaafficClient, LaafficError, Simulator, outcome, parse_push, parse_record,
-    parse_task,
+    CallRecord, LaafficClient, LaafficError, outcome, parse_push, parse_record, parse_task,
 )
 from campaigns.laaffic.errors import STATUS_MESSAGES
 from campaigns.laaffic.records import MAX_PUSH_REPORTS, PushTooLarge, RecordError, Refusal
 from campaigns.laaffic.signing import DOC_API_KEY, DOC_API_SECRET
+from campaigns.simulator import Simulator
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2025, 3, 1, 10, 0, tzinfo=SHANGHAI)
