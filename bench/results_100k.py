@@ -219,8 +219,8 @@ def main():
         # (a) push over HTTP
         if not args.skip_push:
             push_task = simulator.bulk_task("bench push", size)
-            run = simulator._runs[push_task]  # the simulator's own push body, exactly what `make run` pushes
-            bodies = [json.dumps(simulator._push_report(run, i)).encode() for i in range(size)]
+            # The simulator's own push bodies, exactly what `make run` pushes.
+            bodies = [json.dumps(report).encode() for report in simulator.push_reports(push_task)]
             pushed = campaign("bench push", push_task, timezone.now() - timedelta(minutes=1))
             port = free_port()
             gunicorn = start_gunicorn(env, port, log)

@@ -405,6 +405,13 @@ class Simulator:
         self._wake.set()
         return task.key_id
 
+    def push_reports(self, key_id: int, count: int | None = None) -> list[dict]:
+        """The status push of a task's first `count` calls (all it makes by default), as the
+        pusher sends them whether or not they have ended."""
+        with self._lock:
+            task = self._runs[key_id]
+            return [self._push_report(task, i) for i in range(task.calls if count is None else count)]
+
     def _answer(self, method: str, target: str, headers, raw: bytes) -> _Answer:
         path = _route(target)
         body = _parse(raw)

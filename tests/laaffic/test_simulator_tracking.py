@@ -514,6 +514,8 @@ def test_pushes_one_report_per_ended_call(receiver, clock, example_body):
     assert first["hangupTime"] == round((START.timestamp() + 20 / 3) * 1000)
     calls = [call for body in receiver.bodies for call in parse_push(body).records]
     assert [call.voice_id for call in calls] == [r["voiceId"] for r in reports]
+    assert simulator.push_reports(key_id) == reports
+    assert simulator.push_reports(key_id, 1) == reports[:1]
 
 
 def test_pushes_arrays_in_batch_mode(receiver, clock):
