@@ -6,22 +6,10 @@ import pytest
 from django.core.management import call_command
 
 from campaigns.models import Callee, Campaign, SmsTemplate, VoiceFile
+from tests.commands import run
 from tests.factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def run(*args):
-    """Run a command; return (exit code, stdout, stderr)."""
-    from io import StringIO
-
-    out, err = StringIO(), StringIO()
-    try:
-        call_command(*args, stdout=out, stderr=err)
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture
