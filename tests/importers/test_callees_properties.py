@@ -188,7 +188,7 @@ def test_valid_callees_written_by_the_csv_module_read_back_unchanged(file):
 
 # A legacy code page is a guess from the bytes (a few accented letters read as well in
 # Windows-1250 as in 1252), so the round trip reads Windows-1252 with the encoding the
-# uploader would pick in the preview; detection has its own tests in test_reader.py.
+# uploader would pick in the preview; detection has its own tests in test_callees.py.
 @settings(deadline=None, max_examples=100)
 @given(file=callee_files(encodings=("cp1252",)))
 def test_valid_callees_in_windows1252_read_back_unchanged_with_the_encoding_picked(file):
