@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
 
 from campaigns.simulator import Simulator
@@ -20,6 +21,14 @@ if os.environ.get("CI"):
 # Tasks run in the test process; the worker integration tests start real workers.
 celery_app.conf.task_always_eager = True
 celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """MD5 instead of PBKDF2 for the whole run: each login or new user costs microseconds, not a
+    few hundred milliseconds (the admin tests took 26-31 s with the default hasher)."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 def pytest_report_header(config):
