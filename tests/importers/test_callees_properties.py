@@ -90,7 +90,7 @@ prefixes = st.sampled_from([
 ])
 
 
-@settings(deadline=None, max_examples=300)
+@settings(deadline=None, max_examples=3 * settings.default.max_examples)
 @given(prefix=prefixes, body=st.binary(max_size=2000))
 def test_random_bytes_are_read_by_the_rules_or_refused_with_a_message(prefix, body):
     assert_reads_by_the_rules_or_refuses(prefix + body)
@@ -124,7 +124,7 @@ def csv_files(draw):
     return to_bytes(text, draw(st.sampled_from(ENCODINGS)))
 
 
-@settings(deadline=None, max_examples=300)
+@settings(deadline=None, max_examples=3 * settings.default.max_examples)
 @given(data=csv_files(), region=st.sampled_from([None, "TW", "GB", "US", "CN"]))
 def test_random_csv_shapes_are_read_by_the_rules_or_refused_with_a_message(data, region):
     assert_reads_by_the_rules_or_refuses(data, default_region=region)
@@ -180,7 +180,7 @@ def assert_read_back_unchanged(data, callees, header, **format_options):
     assert all(value == "" for _, _, values in accepted for value in values[width:])
 
 
-@settings(deadline=None, max_examples=200)
+@settings(deadline=None, max_examples=2 * settings.default.max_examples)
 @given(file=callee_files(encodings=("utf-8", "utf-8-sig", "utf-16")))
 def test_valid_callees_written_by_the_csv_module_read_back_unchanged(file):
     assert_read_back_unchanged(*file)
@@ -189,7 +189,7 @@ def test_valid_callees_written_by_the_csv_module_read_back_unchanged(file):
 # A legacy code page is a guess from the bytes (a few accented letters read as well in
 # Windows-1250 as in 1252), so the round trip reads Windows-1252 with the encoding the
 # uploader would pick in the preview; detection has its own tests in test_callees.py.
-@settings(deadline=None, max_examples=100)
+@settings(deadline=None)
 @given(file=callee_files(encodings=("cp1252",)))
 def test_valid_callees_in_windows1252_read_back_unchanged_with_the_encoding_picked(file):
     assert_read_back_unchanged(*file, encoding="cp1252")

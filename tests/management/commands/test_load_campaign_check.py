@@ -108,7 +108,7 @@ def mutated_bodies(draw):
     return body
 
 
-@hypothesis_settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hypothesis_settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=mutated_bodies())
 def test_check_says_valid_exactly_when_loading_succeeds(body, settings):
     settings.LAAFFIC_TIME_ZONE = "Europe/Madrid"
