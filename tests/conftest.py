@@ -27,8 +27,8 @@ celery_app.conf.task_eager_propagates = True
 
 @pytest.fixture(scope="session", autouse=True)
 def fast_password_hashing():
-    """MD5 instead of PBKDF2 for the whole run: each login or new user costs microseconds, not a
-    few hundred milliseconds (the admin tests took 26-31 s with the default hasher)."""
+    """MD5 instead of PBKDF2 for the whole run: each login or new user costs microseconds, not
+    a few hundred milliseconds."""
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
 
