@@ -183,11 +183,12 @@ def main():
         from django.urls import reverse
         from django.utils import timezone
 
-        from campaigns.laaffic import LaafficClient, Simulator
+        from campaigns.laaffic import LaafficClient
         from campaigns.laaffic.signing import DOC_API_KEY, DOC_API_SECRET
         from campaigns.models import CallRecord, CalleeList, Campaign, ProviderStatus
         from campaigns.services.imports import Target, import_file
         from campaigns.services.tracking import RECORD_PAGE, campaign_backfill, record_windows
+        from campaigns.simulator import Simulator
 
         print(f"database: PostgreSQL {connection.cursor().connection.info.server_version}, "
               f"CONN_MAX_AGE {connection.settings_dict['CONN_MAX_AGE']}; records: {size:,}; "
@@ -218,8 +219,8 @@ def main():
         # (a) push over HTTP
         if not args.skip_push:
             push_task = simulator.bulk_task("bench push", size)
-            run = simulator._runs[push_task]  # the simulator's own push body, exactly what `make run` pushes
-            bodies = [json.dumps(simulator._push_report(run, i)).encode() for i in range(size)]
+            # The simulator's own push bodies, exactly what `make run` pushes.
+            bodies = [json.dumps(report).encode() for report in simulator.push_reports(push_task)]
             pushed = campaign("bench push", push_task, timezone.now() - timedelta(minutes=1))
             port = free_port()
             gunicorn = start_gunicorn(env, port, log)

@@ -33,7 +33,7 @@ KEY, SECRET = "bDqJFiq9", "7bz1lzh9"
 
 
 def serve_simulator(pipe):
-    from campaigns.laaffic import Simulator
+    from campaigns.simulator import Simulator
 
     with Simulator(api_key=KEY, api_secret=SECRET) as simulator:
         pipe.send(simulator.base_url)

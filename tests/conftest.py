@@ -4,22 +4,33 @@ import os
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
 
-from campaigns.laaffic import Simulator
+from campaigns.simulator import Simulator
 from laaffic_site.celery import app as celery_app
 
 DATA = Path(__file__).parent / "data"
 DOC_KEY, DOC_SECRET = "bDqJFiq9", "7bz1lzh9"
 
-# CI explores the same examples every run, so a red build is reproducible; a laptop explores anew.
-hypothesis_settings.register_profile("ci", derandomize=True, database=None)
-if os.environ.get("CI"):
-    hypothesis_settings.load_profile("ci")
+# Hypothesis profiles. "ci" (.ci/run) explores the same 100 examples a test every run, or the
+# multiple of them a test asks for, so a red build is reproducible. "dev", the default, explores
+# a quarter of that anew each run and remembers failures in .hypothesis/. HYPOTHESIS_PROFILE picks.
+hypothesis_settings.register_profile("ci", max_examples=100, derandomize=True, database=None)
+hypothesis_settings.register_profile("dev", max_examples=25)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 # Tasks run in the test process; the worker integration tests start real workers.
 celery_app.conf.task_always_eager = True
 celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """MD5 instead of PBKDF2 for the whole run: each login or new user costs microseconds, not
+    a few hundred milliseconds."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 def pytest_report_header(config):

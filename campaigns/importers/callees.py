@@ -177,10 +177,14 @@ def _detect_delimiter(lines: list[str]) -> str:
         rows = [row for row in csv.reader(lines, delimiter=delimiter) if row]
         counts = [len(row) for row in rows]
         if not counts:
-            return (0, False, 0)
+            return (0, False, False, 0)
         usual = max(set(counts), key=counts.count)
-        # Ties (a comma inside a tab-separated name) go to the split that yields a number column.
-        return (counts.count(usual) if usual > 1 else 0, _column_of_numbers(rows) is not None, usual)
+        # Ties (a comma inside a tab-separated name) go to the split that yields a number column,
+        # then to one that leaves no other delimiter in it ("8613123456789\t" split at ",").
+        number = _column_of_numbers(rows)
+        clean = number is not None and not any(
+            other in row[number] for row in rows if number < len(row) for other in DELIMITERS)
+        return (counts.count(usual) if usual > 1 else 0, number is not None, clean, usual)
 
     best = max(DELIMITERS, key=score)
     return best if score(best)[0] else ","

@@ -1,4 +1,4 @@
-"""Laaffic's voice API: signing, the HTTP client, statuses and error codes, and a local simulator.
+"""Laaffic's voice API: signing, the HTTP client, statuses and error codes, and records.
 
 Pure Python: imports neither Django nor the project's models or settings.
 """
@@ -11,14 +11,4 @@ from campaigns.laaffic.signing import sign
 
 __all__ = ["LaafficClient", "LaafficError", "Attachment", "JsonBody", "Exchange", "Reply", "TaskPage", "RecordPage",
            "TaskStatus", "CallRecord", "parse_task", "parse_record", "parse_push", "outcome",
-           "sign", "Simulator", "describe_code"]
-
-
-def __getattr__(name):
-    # The simulator checks bodies with the rules module, which reads codes.py from this package:
-    # loaded on first use, importing the rules first does not go round in a circle.
-    if name == "Simulator":
-        from campaigns.laaffic.simulator import Simulator
-
-        return Simulator
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+           "sign", "describe_code"]

@@ -105,8 +105,7 @@ def choose_action(browser, campaign, action):
     page.get_by_role("button", name="Go").click()
 
 
-def test_no_page_of_the_site_breaks_the_content_security_policy(page, site_data, save_screenshot, settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # quicker logins
+def test_no_page_of_the_site_breaks_the_content_security_policy(page, site_data, save_screenshot, tmp_path):
     boss = User.objects.create_superuser("boss", "boss@example.com", PASSWORD)
     browser = Browser(page)
 

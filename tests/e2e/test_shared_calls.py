@@ -1,7 +1,7 @@
 """A call two campaigns could own: the results page says so and leads staff to the call."""
 from playwright.sync_api import expect
 
-from tests.admin.test_call_records_admin import shared_calls
+from tests.admin.test_call_records import shared_calls
 from tests.e2e.test_campaign_journey import log_in, marketing_user
 
 

@@ -146,14 +146,14 @@ def test_canonical_and_is_valid_agree_on_known_numbers():
     assert canonical("99912345678") is None
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=3 * settings.default.max_examples, deadline=None)
 @given(code=st.sampled_from(COUNTRY_CODES), rest=st.text("0123456789", min_size=4, max_size=14))
 def test_canonical_matches_phonenumbers_for_random_digits(code, rest):
     digits = (code + rest)[:15]
     assert canonical(digits) == library_canonical(digits)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=3 * settings.default.max_examples, deadline=None)
 @given(example=st.sampled_from(example_numbers()), tail=st.text("0123456789", max_size=5),
        cut=st.integers(0, 5))
 def test_canonical_matches_phonenumbers_near_each_countrys_example_numbers(example, tail, cut):

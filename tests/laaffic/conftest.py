@@ -1,13 +1,8 @@
 import pytest
 
-from campaigns.laaffic import LaafficClient, Simulator
+from campaigns.laaffic import LaafficClient
 from campaigns.laaffic.signing import DOC_API_KEY, DOC_API_SECRET
-
-
-@pytest.fixture
-def page_example(example_body):
-    """The page's example request body, as printed (its sendTime is in the past)."""
-    return dict(example_body, sendTime="2024-06-21 00:00:00")
+from campaigns.simulator import Simulator
 
 
 @pytest.fixture

@@ -1,7 +1,10 @@
 import base64
 import json
 import socket
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +26,15 @@ def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def test_importing_the_client_loads_neither_the_simulator_the_rules_http_server_nor_django():
+    script = "import sys, campaigns.laaffic.client; print(*sys.modules)"
+    loaded = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).parents[2],
+                            capture_output=True, text=True, check=True).stdout.split()
+    assert "campaigns.laaffic.client" in loaded
+    assert [name for name in loaded if name in ("campaigns.rules", "http.server")
+            or name.startswith(("campaigns.simulator", "django"))] == []
 
 
 # Success

@@ -16,11 +16,6 @@ LOCKED = "Logging in is paused for 15 minutes"
 WRONG = "Please enter the correct username and password"
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def maria():
     return User.objects.create_user("maria", password=PASSWORD, is_staff=True)

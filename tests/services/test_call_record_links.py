@@ -65,8 +65,7 @@ def run_to_the_end(simulator, campaign, *, sync=True):
 
 def calls_of(simulator, campaign) -> list[dict]:
     """The status push of every call the campaign's task made, as Laaffic sends it."""
-    run = simulator._runs[simulator.tasks[campaign.task_name]["key_id"]]
-    return [simulator._push_report(run, i) for i in range(run.calls)]
+    return simulator.push_reports(simulator.tasks[campaign.task_name]["key_id"])
 
 
 def linked(campaign) -> set[str]:

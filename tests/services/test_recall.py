@@ -83,7 +83,7 @@ def test_a_cancelled_campaign_is_called_again_with_the_numbers_it_never_called(s
     parent.refresh_from_db()
     assert (parent.provider_status, parent.numbers_called, parent.numbers_success) == (4, 1, 1)
     settings.LAAFFIC_WEBHOOK_TOKEN = "token"
-    report = simulator._push_report(simulator._runs[parent.task_id], 0)
+    report = simulator.push_reports(parent.task_id, 1)[0]
     client.post(reverse("laaffic_voice_report", args=["token"]), json.dumps(report), content_type="application/json")
     assert CallRecord.objects.get(campaign=parent).outcome == CallRecord.Outcome.ANSWERED
     child, plan = recall_and_submit(parent, failed_only=True)

@@ -343,8 +343,7 @@ def test_a_backfill_after_the_push_keeps_what_only_the_push_said(simulator, push
     campaign_sync(campaign)
     campaign.refresh_from_db()
     # The push of one busy call (callStatus 10) arrives first; the record query knows no callStatus.
-    run = simulator._runs[campaign.task_id]
-    pushed = [simulator._push_report(run, i) for i in range(3)]
+    pushed = simulator.push_reports(campaign.task_id, 3)
     assert push(pushed).status_code == 200
     before = {r.voice_id: (r.call_status, r.outcome, r.task_id, r.ring_duration)
               for r in CallRecord.objects.all()}

@@ -2,8 +2,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from campaigns.laaffic import Simulator
 from campaigns.laaffic.signing import DOC_API_KEY, DOC_API_SECRET
+from campaigns.simulator import Simulator
 
 
 class Command(BaseCommand):

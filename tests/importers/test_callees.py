@@ -399,3 +399,10 @@ def test_sniffs_tab_in_a_file_without_header_whose_texts_hold_a_comma():
     result = read_bytes(b"8613123456789\tSmith, John\n447911123456\tDoe, Jane\n")
     assert result.fmt.delimiter == "\t"
     assert [number for _, number, _ in result.accepted] == ["8613123456789", "447911123456"]
+
+
+def test_sniffs_tab_in_a_file_without_header_whose_texts_start_with_a_comma():
+    # Split at the comma, every row also has two cells and a number column ("12015550120\t").
+    result = read_bytes(b"12015550120\t, and more\n447911123456\t,\n")
+    assert result.fmt.delimiter == "\t"
+    assert result.accepted == [(1, "12015550120", texts(", and more")), (2, "447911123456", texts(","))]

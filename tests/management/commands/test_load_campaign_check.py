@@ -16,7 +16,7 @@ from campaigns.services import bodies
 from campaigns.services.campaigns import InvalidCampaign, campaign_load
 
 pytestmark = pytest.mark.django_db
-EXAMPLE = json.loads((Path(__file__).parent / "data" / "group_call_example.json").read_text())
+EXAMPLE = json.loads((Path(__file__).parents[2] / "data" / "group_call_example.json").read_text())
 # Europe/Madrid skips 02:00-03:00 on 2099-03-29 and goes through 02:00-03:00 twice on 2099-10-25.
 GAP, FOLD = "2099-03-29 02:30:00", "2099-10-25 02:30:00"
 
@@ -108,7 +108,7 @@ def mutated_bodies(draw):
     return body
 
 
-@hypothesis_settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hypothesis_settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=mutated_bodies())
 def test_check_says_valid_exactly_when_loading_succeeds(body, settings):
     settings.LAAFFIC_TIME_ZONE = "Europe/Madrid"

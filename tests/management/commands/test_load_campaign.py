@@ -1,13 +1,11 @@
-"""The command-line contract: load_campaign, export_campaign, submit_campaign."""
+"""load_campaign: a JSON body checked, stored as a draft and exported back as it was loaded."""
 import base64
 import json
 
 import pytest
-from django.core.management import call_command
 
 from campaigns.models import Callee, Campaign, SmsTemplate, VoiceFile
 from tests.commands import run
-from tests.factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -96,69 +94,12 @@ def test_loading_an_invalid_body_stores_nothing(body_file, example_body):
     assert not Campaign.objects.exists() and not Callee.objects.exists()
 
 
-def test_export_of_an_unknown_task_name_says_so():
-    from django.core.management import CommandError
-
-    with pytest.raises(CommandError, match="No campaign has the task name 'nope'"):
-        call_command("export_campaign", "nope")
-
-
-def test_submit_campaign_json_reports_the_key_id(simulator):
-    campaign = CampaignFactory()
-    code, out, _ = run("submit_campaign", campaign.task_name, "--json")
-    line = json.loads(out)
-    assert code == 0
-    assert line == {"task_name": campaign.task_name, "status": "submitted",
-                    "key_id": str(simulator.tasks[campaign.task_name]["key_id"]), "code": "0",
-                    "message": f"Accepted by Laaffic with key ID {line['key_id']}."}
-
-
-def test_submit_campaign_exits_1_with_the_providers_reason(simulator):
-    simulator.fail_next(code="-46")
-    campaign = CampaignFactory()
-    code, out, _ = run("submit_campaign", campaign.task_name, "--json")
-    line = json.loads(out)
-    assert code == 1 and line["status"] == "failed" and line["code"] == "-46"
-    assert line["key_id"] == ""
-
-
-def test_submit_campaign_refuses_an_already_submitted_campaign(simulator):
-    campaign = CampaignFactory()
-    run("submit_campaign", campaign.task_name)
-    code, out, _ = run("submit_campaign", campaign.task_name, "--json")
-    assert code == 0 and "never sent twice" in json.loads(out)["message"]
-    assert len(simulator.requests) == 1
-
-
 @pytest.mark.parametrize("key", [5, "5"])
 def test_the_sms_key_keeps_the_json_type_it_was_loaded_with(body_file, example_body, key):
     example_body.update(feedbackPush=1, feedbackValue=key)
     run("load_campaign", body_file(example_body))
     _, exported, _ = run("export_campaign", example_body["taskName"])
     assert json.loads(exported)["feedbackValue"] == key
-
-
-def test_tracking_commands_report_sync_status_cancel_and_results(simulator):
-    from campaigns.models import ProviderStatus
-
-    campaign = CampaignFactory(callees=3)
-    run("submit_campaign", campaign.task_name)
-    code, out, _ = run("sync_campaigns", "--json")
-    assert code == 0 and json.loads(out)["campaigns"][0]["task_name"] == campaign.task_name
-    code, out, _ = run("campaign_status", campaign.task_name, "--json")
-    line = json.loads(out)
-    assert line["status"] == "submitted" and line["numbers"] == 3
-    assert set(line) == {"task_name", "status", "provider_status", "key_id", "task_id", "progress", "numbers",
-                         "called", "success", "fail"}
-    assert run("cancel_campaign", campaign.task_name)[0] == 0
-    assert Campaign.objects.get(pk=campaign.pk).provider_status == ProviderStatus.CANCELLED
-    # Cancelled before any call: nobody was reached, and Laaffic's own resend would call nobody.
-    code, out, _ = run("recall_campaign", campaign.task_name, "--task-name", "Again", "--failed-only")
-    assert code == 0 and "Again: Submitted. 3 numbers: 3 never called. Sent as a new group call" in out
-    code, out, _ = run("recall_campaign", campaign.task_name, "--task-name", "Again 2")
-    assert code == 0 and "3 numbers: Every number of the first run. Laaffic calls them again" in out
-    _, out, _ = run("export_results", campaign.task_name)
-    assert out.splitlines()[0].startswith("calleeNumber,text1") and len(out.splitlines()) == 4
 
 
 def without(body, *names):

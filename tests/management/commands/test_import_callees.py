@@ -6,8 +6,8 @@ import json
 import pytest
 
 from campaigns.models import CalleeList
+from tests.commands import run
 from tests.factories import CalleeFactory, CalleeListFactory
-from tests.test_commands import run
 
 pytestmark = pytest.mark.django_db
 
