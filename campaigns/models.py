@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from django.conf import settings
 from django.db import models
 
-from . import rules
+from . import rules, time_zones
 from .contract_fields import model_field
 from .laaffic.codes import FINAL_STATUSES, CallOutcome, ProviderStatus
 from .laaffic.records import EARLIEST_TIME, MAX_LENGTHS as SIZE
@@ -408,3 +408,20 @@ class CallRecord(models.Model):
 
     def __str__(self):
         return f"{self.callee_number} ({self.get_outcome_display()})"
+
+
+class StaffProfile(models.Model):
+    """A staff member's own settings for the studio, created when they first save them."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
+    time_zone = models.CharField(
+        max_length=64, blank=True, validators=[time_zones.validate],
+        help_text="Times are shown, and typed, in this zone.",
+    )
+    phone_number = models.CharField(
+        "your phone number for test calls", max_length=15, blank=True,  # digits, as Callee.number
+        help_text="Calling a campaign to yourself first rings this number.",
+    )
+
+    def __str__(self):
+        return f"Settings of {self.user}"

@@ -26,11 +26,15 @@ def client_ip(request) -> str:
 
 
 def lockout_response(request, original_response, credentials):
-    """The page after too many wrong passwords (AXES_LOCKOUT_CALLABLE), 429 Too Many Requests."""
-    return render(request, "admin/locked_out.html", {
-        **admin.site.each_context(request),
+    """The page after too many wrong passwords (AXES_LOCKOUT_CALLABLE), 429 Too Many Requests, in the
+    look of the login page tried: the admin's for operators, the studio's for everyone else."""
+    context = {
         "title": "Logging in is paused",
         "username": get_client_username(request, credentials),
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "minutes": round(settings.AXES_COOLOFF_TIME.total_seconds() / 60),
-    }, status=429)
+    }
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.namespace == "admin":
+        return render(request, "admin/locked_out.html", {**admin.site.each_context(request), **context}, status=429)
+    return render(request, "studio/auth/locked_out.html", context, status=429)

@@ -45,6 +45,8 @@ _csp = {"DIRECTIVES": {
     "default-src": [SELF],
     "script-src": [SELF, NONCE],
     "style-src": [SELF],
+    # Bootstrap's CSS draws its form arrows, check marks and close buttons as SVG data: images.
+    "img-src": [SELF, "data:"],
     "object-src": [NONE],
     "base-uri": [SELF],
     "form-action": [SELF],
@@ -66,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_htmx",
     "django_celery_beat",
     "axes",
     "csp",
@@ -80,6 +83,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Times are shown and entered in the user's own zone (their studio settings).
+    "campaigns.studio.middleware.UserTimeZoneMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page.
@@ -213,7 +219,17 @@ VOICE_FILE_MAX_MB = env.int("VOICE_FILE_MAX_MB", default=20)
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler",
                         "laaffic_site.uploads.CappedUploadHandler"]
 
-LOGIN_URL = "admin:login"
+# Marketing staff log in to the studio; the admin keeps its own login page for operators.
+LOGIN_URL = "studio:login"
+LOGIN_REDIRECT_URL = "studio:home"
+AUTH_PASSWORD_VALIDATORS = [{"NAME": f"django.contrib.auth.password_validation.{name}"} for name in (
+    "UserAttributeSimilarityValidator", "MinimumLengthValidator", "CommonPasswordValidator",
+    "NumericPasswordValidator")]
+# Password-reset mails. EMAIL_URL sets EMAIL_BACKEND and the SMTP server in one value (django-environ):
+# smtp+tls://user:password@smtp.example.com:587. With DEBUG on, mails are printed to the console.
+globals().update(env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"))
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="campaigns@localhost")
+EMAIL_TIMEOUT = 10  # seconds: a reset page never hangs on an unreachable mail server
 
 # Password guessing (django-axes). After LOGIN_FAILURE_LIMIT wrong passwords in a row, that user
 # name is refused from that address for LOGIN_LOCKOUT_MINUTES (counted from the last try, so

@@ -1,9 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from django.views.static import serve
-from django.views.generic import RedirectView
 
 from campaigns.views import voice_report
 
@@ -14,10 +13,11 @@ admin.site.site_title = "Laaffic voice campaigns"
 admin.site.index_title = "Campaigns"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("laaffic/voice-report/<str:token>/", voice_report, name="laaffic_voice_report"),
+    # The studio, for marketing staff; last, so that its readable paths never shadow the ones above.
+    path("", include("campaigns.studio.urls")),
 ]
 if settings.DEBUG:
     # Uploaded lists hold phone numbers: in development they are served to staff only

@@ -33,6 +33,7 @@ fi
 pids+=($!)
 
 echo
-echo "Site: http://127.0.0.1:${SITE_PORT}/admin/   login: demo / demo-calls-2026"
+echo "Studio: http://127.0.0.1:${SITE_PORT}/   (log in as editor or approver, printed above)"
+echo "Admin for operators: http://127.0.0.1:${SITE_PORT}/admin/   login: demo / demo-calls-2026"
 echo
 $PY manage.py runserver "127.0.0.1:${SITE_PORT}" --noreload

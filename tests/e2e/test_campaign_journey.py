@@ -42,7 +42,8 @@ def log_in(page, user):
 
 def choose_in_autocomplete(page, field, text):
     page.locator(f".field-{field} .select2-selection").click()
-    page.keyboard.type(text)  # into the search box the widget opens and focuses
+    # The box the widget opens; typing blind could start before it has the focus (seen under load).
+    page.locator(".select2-container--open .select2-search__field").fill(text)
     page.get_by_role("option", name=text).click()
 
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
+from django.core import mail
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from playwright.sync_api import expect
 from campaigns.models import CallRecord, Campaign, ProviderStatus, Submission, SuppressedNumber, VoiceFile
 from tests.factories import CalleeFactory, CalleeListFactory, CampaignFactory, SmsTemplateFactory
 from tests.security.test_production_settings import STRICT_POLICY
+from tests.studio.factories import PASSWORD as STUDIO_PASSWORD, UserFactory, approver, editor
 
 PASSWORD = "calls-2026"
 # Put in every page before its own scripts run (through the DevTools protocol, which the policy does not cover).
@@ -96,6 +98,15 @@ def admin_pages(user):
                 pass
 
 
+def guess_until_paused(page):
+    """Someone else guessing a password from this address, on the login page shown."""
+    for _ in range(5):
+        page.get_by_label("Username").fill("mallory")
+        page.get_by_label("Password").fill("guess")
+        page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Logging in is paused for 15 minutes")).to_be_visible()
+
+
 def choose_action(browser, campaign, action):
     browser.visit(reverse("admin:campaigns_campaign_changelist"))
     page = browser.page
@@ -114,11 +125,7 @@ def test_no_page_of_the_site_breaks_the_content_security_policy(page, site_data,
     assert all(directive in policy for directive in STRICT_POLICY) and "unsafe" not in policy
     assert "nonce" not in policy  # no page needs an inline script
 
-    for _ in range(5):  # someone else guessing a password from this address
-        page.get_by_label("Username").fill("mallory")
-        page.get_by_label("Password").fill("guess")
-        page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Logging in is paused for 15 minutes")).to_be_visible()
+    guess_until_paused(page)
     browser.look("the lockout page")
     save_screenshot("csp-lockout")
 
@@ -194,3 +201,67 @@ def test_the_check_sees_what_the_policy_refuses(page, site_data):
     assert any("style-src" in line for line in refused)
     assert any("script-src" in line for line in refused)
     assert page.evaluate("window.ran") is None
+
+
+def test_no_page_of_the_studio_breaks_the_content_security_policy(page, save_screenshot):
+    """The studio's pages, its Bootstrap and htmx (which must not inject its indicator <style>) under the policy."""
+    erin, alex, nobody = editor(), approver(first_name="Alex", last_name="Approver"), UserFactory()
+    browser = Browser(page)
+
+    login = browser.visit(reverse("studio:login"))
+    assert all(directive in login.headers["content-security-policy"] for directive in STRICT_POLICY)
+    save_screenshot("studio-login")
+    guess_until_paused(page)
+    browser.look("the studio's lockout page")
+    save_screenshot("studio-lockout")
+
+    browser.visit(reverse("studio:password_reset"))
+    page.get_by_label("Email").fill(erin.email)
+    page.get_by_role("button", name="Send me a link").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    browser.look("the password reset sent page")
+    link = re.search(r"https?://[^/]+(/password/reset/\S+/)", mail.outbox[-1].body).group(1)
+    page.goto(link)
+    expect(page.get_by_role("heading", name="Set a new password")).to_be_visible()
+    browser.look("the set-a-new-password page")
+
+    def log_in(user, heading):
+        page.context.clear_cookies()
+        browser.visit(reverse("studio:login"))
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(STUDIO_PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+        browser.look(f"home of {user.username}")
+
+    log_in(nobody, "You have no role in the studio yet")
+    save_screenshot("studio-no-role")
+    log_in(alex, "Welcome, Alex")
+    save_screenshot("studio-home-approver")
+    log_in(erin, f"Welcome, {erin.first_name}")
+    save_screenshot("studio-home-editor")
+    browser.visit(reverse("studio:settings"))
+    page.get_by_label("Your time zone").select_option("Asia/Tokyo")  # the clock comes from htmx
+    expect(page.locator("#zone-clock")).to_contain_text("In Asia/Tokyo it is now")
+    page.get_by_label("Your phone number for test calls").fill("call me maybe")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.locator("#id_phone_number")).to_have_class(re.compile("is-invalid"))
+    browser.look("the settings page with an error")
+    save_screenshot("studio-settings")
+    assert page.locator("style").count() == 0  # htmx added no <style> of its own
+
+    browser.visit(reverse("studio:password_change"))
+    page.get_by_label("Old password").fill("guess")
+    page.locator("#id_new_password1").fill("a-new-studio-password-7")
+    page.locator("#id_new_password2").fill("a-new-studio-password-7")
+    page.get_by_role("button", name="Change my password").click()
+    expect(page.locator("#id_old_password")).to_have_class(re.compile("is-invalid"))
+    browser.look("the password change page with an error")
+    save_screenshot("studio-password-change")
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("alert")).to_contain_text("You are logged out.")
+    browser.look("the login page after logging out")
+
+    assert not browser.refused, "\n".join(f"{what}: {line}" for what, lines in browser.refused.items()
+                                          for line in lines)

@@ -1,10 +1,14 @@
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
-from django.core.management.base import BaseCommand
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand, CommandError
 
 from campaigns.models import Callee, CalleeList, Campaign, SmsTemplate
+from campaigns.studio import roles
 
-DEMO_USER, DEMO_PASSWORD = "demo", "demo-calls-2026"
+DEMO_USER, DEMO_PASSWORD = "demo", "demo-calls-2026"  # the operator, in the admin
+# Marketing staff in the studio: not admin staff, each in the group of their role.
+STUDIO_USERS = [("editor", "editor-calls-2026", "Erin", roles.EDITORS, "campaign editor: builds campaigns"),
+                ("approver", "approver-calls-2026", "Alex", roles.APPROVERS, "campaign approver: also launches them")]
 DEMO_CALLEES = [
     ("8613800000001", "Tom", "12.50"),
     ("8613800000002", "Anna", "8.00"),
@@ -15,7 +19,8 @@ DEMO_CALLEES = [
 
 
 class Command(BaseCommand):
-    help = "Create the demo login, a small callee list, an SMS template and a draft campaign (idempotent)."
+    help = ("Create the demo logins (an operator, a campaign editor and a campaign approver), a small callee list, "
+            "an SMS template and a draft campaign (idempotent).")
 
     def handle(self, *args, **options):
         user, created = get_user_model().objects.get_or_create(
@@ -46,6 +51,21 @@ class Command(BaseCommand):
                 "calling_windows": [{"start": "09:00", "end": "21:00"}], "created_by": user,
             },
         )
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo login: username {DEMO_USER!r}, password {DEMO_PASSWORD!r}"
-        ))
+        self.stdout.write(self.style.SUCCESS("Studio logins (marketing staff):"))
+        for username, password, first_name, group, what in STUDIO_USERS:
+            self.studio_user(username, password, first_name, group)
+            self.stdout.write(self.style.SUCCESS(f"  {username} / {password}   ({what})"))
+        self.stdout.write(self.style.SUCCESS(f"Admin login (operators): {DEMO_USER} / {DEMO_PASSWORD}"))
+
+    def studio_user(self, username, password, first_name, group_name):
+        try:
+            group = Group.objects.get(name=group_name)
+        except Group.DoesNotExist:
+            raise CommandError(f"The group {group_name!r} is missing: migration 0009_studio_roles creates it "
+                               "(or create it in the admin).") from None
+        user, created = get_user_model().objects.get_or_create(username=username, defaults={
+            "first_name": first_name, "last_name": "Demo", "email": f"{username}@example.com"})
+        if created:
+            user.set_password(password)
+            user.save()
+        user.groups.add(group)

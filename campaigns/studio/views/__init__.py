@@ -1,0 +1,7 @@
+from .auth import (LoginView, LogoutView, PasswordChangeView, PasswordResetConfirmView, PasswordResetSentView,
+                   PasswordResetView)
+from .home import HomeView
+from .settings import SettingsView, TimeZoneView, zone_clock
+
+__all__ = ["HomeView", "LoginView", "LogoutView", "PasswordChangeView", "PasswordResetConfirmView",
+           "PasswordResetSentView", "PasswordResetView", "SettingsView", "TimeZoneView", "zone_clock"]
