@@ -14,6 +14,8 @@ from .laaffic.records import EARLIEST_TIME, MAX_LENGTHS as SIZE
 class CalleeList(models.Model):
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
+    # What each text was called in the file it was imported from: {"text1": "Name"}.
+    text_names = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -22,6 +24,11 @@ class CalleeList(models.Model):
 
     def __str__(self):
         return self.name
+
+    def text_label(self, field: str) -> str:
+        """"text1 (Name)" for a text imported from a column called Name, else "text1"."""
+        name = self.text_names.get(field, "") if isinstance(self.text_names, dict) else ""
+        return f"{field} ({name})" if name else field
 
 
 class Callee(models.Model):
