@@ -195,7 +195,15 @@ class CalleeListAdmin(admin.ModelAdmin):
     list_display = ("name", "callee_count", "created_at", "callees_link")
     ordering = ("name",)
     search_fields = ("name",)
+    # text_names is written by the import (the file's own column names), never typed here.
+    fields = ("name", "description", "text_columns")
+    readonly_fields = ("text_columns",)
     change_form_template = "admin/campaigns/calleelist/change_form.html"
+
+    @admin.display(description="Text columns")
+    def text_columns(self, obj):
+        labels = [obj.text_label(f) for f in sorted(obj.text_names or {}, key=lambda f: int(f[4:]))]
+        return ", ".join(labels) or "-"
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
