@@ -178,6 +178,17 @@ class CalleeForm(forms.ModelForm):
         fields = "__all__"
         field_classes = {"number": PhoneNumberField}
 
+    def clean(self):
+        cleaned = super().clean()
+        number = cleaned.get("number")
+        list_id = cleaned["callee_list"].pk if cleaned.get("callee_list") else self.instance.callee_list_id
+        # On the number, saying which: a number typed another way than it is stored is not obviously the same.
+        if number and list_id and Callee.objects.filter(callee_list_id=list_id, number=number).exclude(
+                pk=self.instance.pk).exists():
+            self.add_error("number", f"This number ({number}) is already in the list. Search the list for it "
+                                     "and change that callee instead.")
+        return cleaned
+
 
 class SuppressedNumberForm(forms.ModelForm):
     class Meta:
