@@ -114,9 +114,8 @@ class ListImportOptionsForm(ImportOptionsForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Fieldset("Columns", "number",
-                     Row(*(Column(target, css_class="col-6 col-md-4 col-lg") for target in self.targets[:5])),
-                     Row(*(Column(target, css_class="col-6 col-md-4 col-lg") for target in self.targets[5:]))),
+            Fieldset("Which column is what", "number",
+                     Row(*(Column(target, css_class="col-sm-6") for target in self.targets))),
             Fieldset("How the file is read",
                      Row(Column("encoding", css_class="col-md"), Column("delimiter", css_class="col-md")),
                      "has_header", "default_region", InlineRadios("on_existing")),
@@ -138,8 +137,11 @@ class ListCalleeForm(StackedLayout, CalleeForm):
         super().__init__(*args, **kwargs)
         for text in rules.TEXT_FIELDS:
             self.fields[text].label = self.instance.callee_list.text_label(text)
+            self.fields[text].help_text = ""  # said once for the ten, above them
         self.fields["number"].label = "Phone number"
 
     def layout(self):
-        return ["number", *(Row(*(Column(text, css_class="col-md-6") for text in rules.TEXT_FIELDS[i:i + 2]))
+        note = (f'<p class="form-text">Each text fills its variable in the hang-up SMS (text1 fills '
+                f'${{text1}}), up to {rules.TEXT_MAX} characters.</p>')
+        return ["number", HTML(note), *(Row(*(Column(text, css_class="col-md-6") for text in rules.TEXT_FIELDS[i:i + 2]))
                             for i in range(0, len(rules.TEXT_FIELDS), 2))]

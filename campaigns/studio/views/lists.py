@@ -182,7 +182,9 @@ class ImportProgressView(ImportJobMixin, View):
         template = "studio/lists/partials/import_progress.html" if request.htmx else \
             "studio/lists/import_progress.html"
         finished = job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED)
-        return render(request, template, {"callee_list": self.callee_list, "job": job, "finished": finished})
+        named = [text for text in rules.TEXT_FIELDS if text in (self.callee_list.text_names or {})]
+        return render(request, template, {"callee_list": self.callee_list, "job": job, "finished": finished,
+                                          "text_labels": [self.callee_list.text_label(text) for text in named]})
 
 
 class ImportRejectedView(ImportJobMixin, View):
