@@ -355,3 +355,13 @@ def test_the_export_is_the_list_as_csv_safe_for_spreadsheets(erin):
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0][:2] == ["calleeNumber", "text1"] and rows[1][:2] == ["34612345685", "'=HYPERLINK(1)"]
     assert Callee.objects.count() == 1
+
+
+def test_an_option_changed_after_the_import_was_confirmed_sends_the_page_to_its_progress(erin, media):
+    callee_list = CalleeListFactory()
+    job = imported(erin, callee_list, text1="1")
+    response = erin.post(reverse("studio:list_import_preview", args=[callee_list.pk, job.pk]),
+                         preview_data(text1="2"), headers={"HX-Request": "true"})
+    assert response["HX-Redirect"] == reverse("studio:list_import_progress", args=[callee_list.pk, job.pk])
+    job.refresh_from_db()
+    assert job.mapping["texts"] == {"text1": 1}

@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.views import View
 from django.views.generic import CreateView, FormView, ListView, UpdateView
+from django_htmx.http import HttpResponseClientRedirect
 
 from campaigns import rules
 from campaigns.importers.callees import CsvRefused
@@ -157,8 +158,9 @@ class ImportPreviewView(ImportJobMixin, View):
 
     def preview(self, data):
         job = self.job
-        if job.status != ImportJob.Status.UPLOADED:
-            return HttpResponseRedirect(self.progress_url())
+        if job.status != ImportJob.Status.UPLOADED:  # confirmed meanwhile, in another tab
+            redirect = HttpResponseClientRedirect if self.request.htmx else HttpResponseRedirect
+            return redirect(self.progress_url())
         form, preview, refusal = ListImportOptionsForm.preview(job, data)
         if data is not None and "confirm" in data and preview is not None and not form.errors:
             if not imports.import_job_queue(job):
