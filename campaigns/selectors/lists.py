@@ -44,10 +44,10 @@ def callee_lists_overview():
 
 
 def callee_search(callee_list_id, query: str):
-    """The list's callees whose number or a text matches `query`, in list order.
+    """The list's callees whose number or a text matches `query` (any case), in list order.
 
-    A query typed as a phone number ('+34 612 345 679') also finds the number as it is stored, and digits
-    find the numbers that contain them."""
+    A query typed as a phone number ('+34 612 345 679') also finds the number as it is stored, and the
+    numbers holding its digits."""
     callees = Callee.objects.filter(callee_list_id=callee_list_id).order_by("id")
     query = query.strip()
     if not query:

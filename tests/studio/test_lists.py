@@ -260,11 +260,13 @@ def test_the_list_page_counts_callees_and_numbers_on_the_do_not_call_list(erin):
     ("ann", {"34612345679"}),  # any text, any case
     ("Madrid", {"34612345678"}),
     ("50%_off", set()),  # LIKE wildcards are literal
+    ("12.50", {"34612345679"}),  # shaped like a number, found in a text
+    ("annlee", set()),  # not across two texts
 ])
 def test_search_finds_callees_by_number_or_text(query, found, erin):
     callee_list = CalleeListFactory()
     CalleeFactory(callee_list=callee_list, number="34612345678", text1="Zoë", text5="Madrid")
-    CalleeFactory(callee_list=callee_list, number="34612345679", text1="Ann")
+    CalleeFactory(callee_list=callee_list, number="34612345679", text1="Ann", text2="Lee", text3="12.50")
     CalleeFactory(number="34612345670", text1="Ann")  # another list
     response = erin.get(reverse("studio:list", args=[callee_list.pk]), {"q": query})
     assert {callee.number for callee, _ in response.context["rows"]} == found
@@ -277,6 +279,8 @@ def test_search_results_are_paginated(erin):
     first, second = erin.get(url, {"q": "ann"}), erin.get(url, {"q": "ann", "page": "2"})
     assert len(first.context["rows"]) == 50 and len(second.context["rows"]) == 10
     assert "q=ann&amp;page=2" in first.content.decode()
+    past = erin.get(url, {"q": "ann", "page": "3"})
+    assert past.context["rows"] == [] and "There are no more callees matching “ann”." in past.content.decode()
 
 
 @pytest.mark.parametrize("params", [{"page": "9" * 200}, {"page": "-1"}, {"page": "x"}, {"page": "1e9"},

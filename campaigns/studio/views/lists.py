@@ -1,7 +1,8 @@
 """Callee lists: the lists, one list with its callees, adding and changing one callee, export, and the CSV
 import (upload -> preview -> confirm -> progress -> summary) on the import services and selectors."""
+from dataclasses import dataclass
+
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -23,7 +24,44 @@ from ..access import StudioMixin
 from ..forms import CalleeListForm, CalleeSearchForm, ListCalleeForm, ListImportOptionsForm, ListImportUploadForm
 
 CALLEES_PER_PAGE = 50
+MAX_PAGE = 100_000  # five million callees; beyond, an offset only costs the database
 RECENT_IMPORTS = 5
+
+
+@dataclass
+class Slice:
+    """One page of rows, without counting them all: a search through a big list would read it twice."""
+
+    number: int
+    object_list: list
+    has_next: bool
+
+    @classmethod
+    def of(cls, rows, number) -> "Slice":
+        """Raises Http404 for a page number that is not one (the page past the last one is empty)."""
+        try:
+            number = int(number or 1)
+        except ValueError:
+            raise Http404("No such page.") from None
+        if not 1 <= number <= MAX_PAGE:
+            raise Http404("No such page.")
+        start = (number - 1) * CALLEES_PER_PAGE
+        found = list(rows[start:start + CALLEES_PER_PAGE + 1])
+        return cls(number, found[:CALLEES_PER_PAGE], len(found) > CALLEES_PER_PAGE)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
 
 
 class ListIndexView(StudioMixin, ListView):
@@ -67,7 +105,7 @@ class ListDetailView(ListMixin, View):
         search = CalleeSearchForm(request.GET)
         query = search.cleaned_data["q"] if search.is_valid() else None
         callees = callee_search(pk, query) if query is not None else Callee.objects.none()
-        page = Paginator(callees, CALLEES_PER_PAGE).get_page(request.GET.get("page"))
+        page = Slice.of(callees, request.GET.get("page"))
         # The texts the list names, and those any callee shown has: ten empty columns would hide what matters.
         texts = [text for text in rules.TEXT_FIELDS
                  if text in (callee_list.text_names or {}) or any(getattr(c, text) for c in page.object_list)]
