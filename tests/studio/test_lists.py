@@ -61,7 +61,9 @@ def imported(client, callee_list, content=FILE, **mapping):
 
 
 @pytest.mark.parametrize("name,args", [("lists", []), ("list_new", []), ("list", [1]), ("list_export", [1]),
-                                       ("list_import", [1]), ("list_callee_new", [1])])
+                                       ("list_import", [1]), ("list_callee_new", [1]), ("list_callee", [1, 1]),
+                                       ("list_import_preview", [1, 1]), ("list_import_progress", [1, 1]),
+                                       ("list_import_rejected", [1, 1])])
 def test_someone_without_a_studio_role_gets_the_polite_page_on_every_list_page(name, args):
     CalleeListFactory(pk=1)
     response = client_of(UserFactory()).get(reverse(f"studio:{name}", args=args))
@@ -369,3 +371,18 @@ def test_an_option_changed_after_the_import_was_confirmed_sends_the_page_to_its_
     assert response["HX-Redirect"] == reverse("studio:list_import_progress", args=[callee_list.pk, job.pk])
     job.refresh_from_db()
     assert job.mapping["texts"] == {"text1": 1}
+
+
+def test_an_encoding_that_cannot_read_the_file_is_said_and_nothing_can_be_confirmed(erin, media):
+    callee_list = CalleeListFactory()
+    upload(erin, callee_list)
+    job = ImportJob.objects.get()
+    url = reverse("studio:list_import_preview", args=[callee_list.pk, job.pk])
+
+    response = erin.post(url, preview_data(encoding="utf-16"))
+    confirmed = erin.post(url, preview_data(encoding="utf-16", confirm="1"))
+
+    page = response.content.decode()
+    assert response.status_code == 200 and 'id="refusal"' in page and "cannot be read as utf-16" in page
+    assert 'id="confirm-import"' not in page
+    assert confirmed.status_code == 200 and ImportJob.objects.get().status == "uploaded"

@@ -83,8 +83,12 @@ class ListCreateView(StudioMixin, CreateView):
     template_name = "studio/lists/new.html"
     form_class = CalleeListForm
 
-    def get_success_url(self):
+    def form_valid(self, form):
+        response = super().form_valid(form)
         messages.success(self.request, f"The list {self.object} is created. Now import its callees from a file.")
+        return response
+
+    def get_success_url(self):
         return reverse("studio:list_import", args=[self.object.pk])
 
 
