@@ -1,4 +1,4 @@
-"""The admin's forms. Their checks are the rules module's and the import's, mapped onto form fields."""
+"""The admin's and the studio's forms. Their checks are the rules module's and the import's, mapped onto form fields."""
 import copy
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -11,11 +11,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.forms.models import construct_instance
 from django.utils import timezone
 
+import phonenumbers
+
 from . import rules
 from .contract_fields import form_field
 from .importers import phones
-from .models import CAMPAIGN_FIELD_FOR, Callee, Campaign, SmsTemplate, SuppressedNumber, VoiceFile
-from .services import bodies
+from .importers.callees import DELIMITER_NAMES, CsvRefused, FileFormat
+from .models import CAMPAIGN_FIELD_FOR, Callee, Campaign, ImportJob, SmsTemplate, SuppressedNumber, VoiceFile
+from .selectors.lists import import_preview
+from .services import bodies, imports
 from .services.campaigns import campaign_problems
 
 WINDOW_COUNT = rules.FIELDS["allowSendTime"].max_length
@@ -174,6 +178,17 @@ class CalleeForm(forms.ModelForm):
         fields = "__all__"
         field_classes = {"number": PhoneNumberField}
 
+    def clean(self):
+        cleaned = super().clean()
+        number = cleaned.get("number")
+        list_id = cleaned["callee_list"].pk if cleaned.get("callee_list") else self.instance.callee_list_id
+        # On the number, saying which: a number typed another way than it is stored is not obviously the same.
+        if number and list_id and Callee.objects.filter(callee_list_id=list_id, number=number).exclude(
+                pk=self.instance.pk).exists():
+            self.add_error("number", f"This number ({number}) is already in the list. Search the list for it "
+                                     "and change that callee instead.")
+        return cleaned
+
 
 class SuppressedNumberForm(forms.ModelForm):
     class Meta:
@@ -226,3 +241,91 @@ class VoiceFileForm(forms.ModelForm):
             self.add_error("audio", "Attach the recording (MP3, M4A or WAV), or give the Laaffic voice file ID "
                                     "of one already uploaded.")
         return cleaned
+
+
+# Importing a CSV file: the upload, then how it is read and which columns feed what.
+
+# Keys as codecs.lookup() names them, which is how detection reports an encoding.
+ENCODINGS = [("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 with BOM"), ("utf-16", "UTF-16 (Excel Unicode text)"),
+             ("utf-32", "UTF-32"),
+             ("cp1252", "Windows-1252 (Western Europe)"), ("cp1250", "Windows-1250 (Central Europe)"),
+             ("cp1251", "Windows-1251 (Cyrillic)"), ("cp1253", "Windows-1253 (Greek)"),
+             ("cp1254", "Windows-1254 (Turkish)"), ("cp1256", "Windows-1256 (Arabic)"),
+             ("cp1257", "Windows-1257 (Baltic)"), ("koi8-r", "KOI8-R"), ("gb18030", "GB18030 (Chinese)"),
+             ("big5", "Big5 (Chinese)"), ("shift_jis", "Shift JIS (Japanese)"), ("euc_kr", "EUC-KR (Korean)")]
+COUNTRIES = [("", "None: every number has its country code")] + sorted(
+    ((region, f"{region} (+{phonenumbers.country_code_for_region(region)})")
+     for region in phonenumbers.SUPPORTED_REGIONS), key=lambda choice: choice[1])
+IGNORED = ""
+COLUMN_NAME_SHOWN = 40
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(help_text="A .csv or .txt file exported from Excel or your CRM.")
+
+
+class ImportOptionsForm(forms.Form):
+    encoding = forms.ChoiceField(choices=ENCODINGS)
+    delimiter = forms.ChoiceField(choices=list(DELIMITER_NAMES.items()))
+    has_header = forms.BooleanField(required=False, label="The first row holds column names")
+    default_region = forms.ChoiceField(
+        choices=COUNTRIES, required=False, label="Default country",
+        help_text="For numbers written without their country code, such as 0912 345 678.")
+    on_existing = forms.ChoiceField(choices=ImportJob.OnExisting.choices, widget=forms.RadioSelect,
+                                    label="Numbers already in the list")
+
+    def __init__(self, *args, columns, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        column_choices = [(str(i), name) for i, name in enumerate(columns)]
+        self.fields["number"] = forms.ChoiceField(choices=column_choices, label="Phone number column")
+        self.targets = targets
+        for target in targets:
+            self.fields[target] = forms.ChoiceField(
+                choices=[(IGNORED, "Not used")] + column_choices, required=False,
+                label=f"{target} comes from")
+
+    @classmethod
+    def for_job(cls, job, fmt, data=None):
+        width = max([len(fmt.header), *(len(row) for row in fmt.sample)], default=1)
+        columns = [_column_name(fmt, i) for i in range(width)]
+        initial = {
+            "encoding": job.encoding, "delimiter": job.delimiter, "has_header": job.has_header,
+            "default_region": job.default_region, "on_existing": job.on_existing,
+            "number": str(job.mapping["number"]),
+            **{t: str(i) for t, i in job.mapping.get("texts", {}).items()},
+        }
+        form = cls(data, initial=initial, columns=columns, targets=imports.job_target(job).targets)
+        if job.encoding not in dict(ENCODINGS):  # detected but not listed: offer it, or the form would lose it
+            form.fields["encoding"].choices = [(job.encoding, job.encoding), *ENCODINGS]
+        return form
+
+    @classmethod
+    def preview(cls, job, data=None):
+        """The form and a dry run of the job, after applying `data` if valid: (form, preview, refusal).
+
+        The preview is None, and the refusal says why, when the file cannot be read as configured."""
+        try:
+            form = cls.for_job(job, imports.job_format(job), data)
+            if data is not None and form.is_valid():
+                form.apply(job)
+                job.save()
+                form = cls.for_job(job, imports.job_format(job))
+            return form, import_preview(job), ""
+        except CsvRefused as refused:
+            # A format to draw the form with when the chosen encoding cannot read the file.
+            fallback = FileFormat(job.encoding, job.delimiter, job.has_header, [], [])
+            return cls.for_job(job, fallback), None, refused.message
+
+    def apply(self, job) -> None:
+        data = self.cleaned_data
+        job.encoding, job.delimiter, job.has_header = data["encoding"], data["delimiter"], data["has_header"]
+        job.default_region, job.on_existing = data["default_region"], data["on_existing"]
+        job.mapping = {"number": int(data["number"]),
+                       "texts": {t: int(data[t]) for t in self.targets if data.get(t) not in (None, IGNORED)}}
+
+
+def _column_name(fmt, index: int) -> str:
+    if fmt.has_header and index < len(fmt.header) and fmt.header[index].strip():
+        return f"{index + 1}: {fmt.header[index].strip()[:COLUMN_NAME_SHOWN]}"
+    example = next((row[index] for row in fmt.sample if index < len(row) and row[index].strip()), "")
+    return f"{index + 1}: e.g. {example[:20]}" if example else f"Column {index + 1}"

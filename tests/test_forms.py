@@ -75,7 +75,8 @@ def test_the_callee_form_refuses_a_number_already_in_the_list_written_another_wa
     callee = CalleeFactory(number="34612345685")
     errors = errors_of(admin_client.post(reverse("admin:campaigns_callee_add"),
                                          callee_data(callee.callee_list, "0034 612 345 685")))
-    assert errors["__all__"] == ["Callee with this Callee list and Phone number already exists."]
+    assert errors == {"number": ["This number (34612345685) is already in the list. Search the list for it and "
+                                 "change that callee instead."]}
 
 
 def sms_data(content):

@@ -1,6 +1,5 @@
 """Callee lists, callees and the do-not-call list, and their CSV imports:
 upload -> preview (with overrides) -> confirm -> progress -> summary."""
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -10,89 +9,19 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
 
-import phonenumbers
-
-from ..forms import CalleeForm, SuppressedNumberForm
+from ..forms import CalleeForm, ImportOptionsForm, ImportUploadForm, SuppressedNumberForm
 from ..importers import phones
-from ..importers.callees import DELIMITER_NAMES, CsvRefused, FileFormat
+from ..importers.callees import CsvRefused
 from ..models import Callee, CalleeList, ImportJob, SuppressedNumber
-from ..selectors.lists import callees_of, import_job_progress, import_preview
+from ..selectors.lists import callees_of, import_job_progress
 from ..services import imports
 from ..services.imports import Target
 from ..services.spreadsheets import callee_list_export
 from .mixins import ReadOnlyMixin
 
-# Keys as codecs.lookup() names them, which is how detection reports an encoding.
-ENCODINGS = [("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 with BOM"), ("utf-16", "UTF-16 (Excel Unicode text)"),
-             ("utf-32", "UTF-32"),
-             ("cp1252", "Windows-1252 (Western Europe)"), ("cp1250", "Windows-1250 (Central Europe)"),
-             ("cp1251", "Windows-1251 (Cyrillic)"), ("cp1253", "Windows-1253 (Greek)"),
-             ("cp1254", "Windows-1254 (Turkish)"), ("cp1256", "Windows-1256 (Arabic)"),
-             ("cp1257", "Windows-1257 (Baltic)"), ("koi8-r", "KOI8-R"), ("gb18030", "GB18030 (Chinese)"),
-             ("big5", "Big5 (Chinese)"), ("shift_jis", "Shift JIS (Japanese)"), ("euc_kr", "EUC-KR (Korean)")]
-COUNTRIES = [("", "None: every number has its country code")] + sorted(
-    ((region, f"{region} (+{phonenumbers.country_code_for_region(region)})")
-     for region in phonenumbers.SUPPORTED_REGIONS), key=lambda choice: choice[1])
-IGNORED = ""
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(help_text="A .csv or .txt file exported from Excel or your CRM.")
-
-
-class OptionsForm(forms.Form):
-    encoding = forms.ChoiceField(choices=ENCODINGS)
-    delimiter = forms.ChoiceField(choices=list(DELIMITER_NAMES.items()))
-    has_header = forms.BooleanField(required=False, label="The first row holds column names")
-    default_region = forms.ChoiceField(
-        choices=COUNTRIES, required=False, label="Default country",
-        help_text="For numbers written without their country code, such as 0912 345 678.")
-    on_existing = forms.ChoiceField(choices=ImportJob.OnExisting.choices, widget=forms.RadioSelect,
-                                    label="Numbers already in the list")
-
-    def __init__(self, *args, columns, targets, **kwargs):
-        super().__init__(*args, **kwargs)
-        column_choices = [(str(i), name) for i, name in enumerate(columns)]
-        self.fields["number"] = forms.ChoiceField(choices=column_choices, label="Phone number column")
-        self.targets = targets
-        for target in targets:
-            self.fields[target] = forms.ChoiceField(
-                choices=[(IGNORED, "(not imported)")] + column_choices, required=False,
-                label=f"{target} comes from")
-
-    @classmethod
-    def for_job(cls, job, fmt, data=None):
-        width = max([len(fmt.header), *(len(row) for row in fmt.sample)], default=1)
-        columns = [_column_name(fmt, i) for i in range(width)]
-        initial = {
-            "encoding": job.encoding, "delimiter": job.delimiter, "has_header": job.has_header,
-            "default_region": job.default_region, "on_existing": job.on_existing,
-            "number": str(job.mapping["number"]),
-            **{t: str(i) for t, i in job.mapping.get("texts", {}).items()},
-        }
-        form = cls(data, initial=initial, columns=columns, targets=imports.job_target(job).targets)
-        if job.encoding not in dict(ENCODINGS):  # detected but not listed: offer it, or the form would lose it
-            form.fields["encoding"].choices = [(job.encoding, job.encoding), *ENCODINGS]
-        return form
-
-    def apply(self, job) -> None:
-        data = self.cleaned_data
-        job.encoding, job.delimiter, job.has_header = data["encoding"], data["delimiter"], data["has_header"]
-        job.default_region, job.on_existing = data["default_region"], data["on_existing"]
-        job.mapping = {"number": int(data["number"]),
-                       "texts": {t: int(data[t]) for t in self.targets if data.get(t) not in (None, IGNORED)}}
-
-
-def _column_name(fmt, index: int) -> str:
-    if fmt.has_header and index < len(fmt.header) and fmt.header[index].strip():
-        return f"{index + 1}: {fmt.header[index].strip()}"
-    example = next((row[index] for row in fmt.sample if index < len(row) and row[index].strip()), "")
-    return f"{index + 1}: e.g. {example[:20]}" if example else f"Column {index + 1}"
-
-
 def upload_view(model_admin, request, target: imports.Target, title: str, back_url: str):
     """Step 1: the file. Shared by callee lists and the do-not-call list."""
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             job = imports.import_job_create(form.cleaned_data["file"], target, user=request.user)
@@ -135,17 +64,7 @@ class ImportJobAdmin(ReadOnlyMixin, admin.ModelAdmin):
         job = self._job(request, job_id)
         if job.status != ImportJob.Status.UPLOADED:
             return HttpResponseRedirect(reverse("admin:campaigns_importjob_progress", args=[job.pk]))
-        error, preview = "", None
-        try:
-            form = OptionsForm.for_job(job, imports.job_format(job), request.POST or None)
-            if request.method == "POST" and form.is_valid():
-                form.apply(job)
-                job.save()
-                form = OptionsForm.for_job(job, imports.job_format(job))
-            preview = import_preview(job)
-        except CsvRefused as refused:
-            error = refused.message
-            form = OptionsForm.for_job(job, _fallback_format(job))
+        form, preview, error = ImportOptionsForm.preview(job, request.POST if request.method == "POST" else None)
         if request.method == "POST" and request.POST.get("confirm") and preview is not None:
             return self._confirm(request, job)
         context = {
@@ -177,11 +96,6 @@ class ImportJobAdmin(ReadOnlyMixin, admin.ModelAdmin):
             raise PermissionDenied
         return FileResponse(job.rejected_file.open("rb"), as_attachment=True, content_type="text/csv",
                             filename=f"{job.original_name.rsplit('.', 1)[0]}-not-imported.csv")
-
-
-def _fallback_format(job):
-    """A format to draw the options form with when the chosen encoding cannot read the file."""
-    return FileFormat(job.encoding, job.delimiter, job.has_header, [], [])
 
 
 def _back_url(job) -> str:

@@ -123,7 +123,7 @@ def detect_format(head: bytes, *, encoding: str | None = None, delimiter: str | 
         if not codecs.lookup(encoding)._is_text_encoding:
             raise LookupError(encoding)
         text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
-    except (LookupError, UnicodeDecodeError) as error:
+    except (LookupError, UnicodeError) as error:  # UTF-16/32 without a BOM: UnicodeError
         raise CsvRefused(f"The file cannot be read as {encoding} text. Pick another encoding, or save it "
                          "as CSV UTF-8.") from error
     text = text.lstrip("\ufeff")
@@ -305,7 +305,7 @@ def read_callees(
     except csv.Error as error:
         raise CsvRefused(f"Line {line} cannot be read as CSV ({error}). Check the file, or save it again "
                          "from your spreadsheet as CSV.") from error
-    except UnicodeDecodeError as error:
+    except UnicodeError as error:
         raise CsvRefused(f"Past line {line}, the file is not valid {fmt.encoding} text (the start of the "
                          "file looked like it). Pick the file's encoding in the preview, or save it again "
                          "as CSV UTF-8.") from error

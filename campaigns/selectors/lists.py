@@ -3,12 +3,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+import re
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from .. import rules
+from ..importers import phones
 from ..importers.callees import FileFormat
-from ..models import Callee, ImportJob
+from ..models import Callee, CalleeList, ImportJob
 from ..services import imports
+
+_NUMBER_TYPED = re.compile(r"\+?[0-9][0-9\s\-.()]*")
 
 
 def callees_of(list_ref):
@@ -26,6 +32,35 @@ def callee_counts(list_ids) -> dict[int, int]:
     """Callees per list, each list counted once."""
     return dict(Callee.objects.filter(callee_list__in=list_ids).order_by()
                 .values_list("callee_list").annotate(n=Count("*")))
+
+
+def callee_lists_overview():
+    """Every list with its last finished import (`last_import_at`, `last_import_name`); counts come from
+    callee_counts() for the lists of one page."""
+    last = (ImportJob.objects.filter(callee_list=OuterRef("pk"), status=ImportJob.Status.DONE)
+            .order_by("-finished_at"))
+    return CalleeList.objects.annotate(last_import_at=Subquery(last.values("finished_at")[:1]),
+                                       last_import_name=Subquery(last.values("original_name")[:1]))
+
+
+def callee_search(callee_list_id, query: str):
+    """The list's callees whose number or a text matches `query` (any case), in list order.
+
+    A query typed as a phone number ('+34 612 345 679') also finds the number as it is stored, and the
+    numbers holding its digits."""
+    callees = Callee.objects.filter(callee_list_id=callee_list_id).order_by("id")
+    query = query.strip()
+    if not query:
+        return callees
+    match = Q()
+    for text in rules.TEXT_FIELDS:
+        match |= Q(**{f"{text}__icontains": query})
+    if _NUMBER_TYPED.fullmatch(query):
+        match |= Q(number__contains=re.sub(r"[^0-9]", "", query))
+        number, reason = phones.normalize(query)
+        if not reason:
+            match |= Q(number=number)
+    return callees.filter(match)
 
 
 @dataclass

@@ -22,7 +22,7 @@ from django.utils import timezone
 from .. import rules
 from ..importers.callees import (
     HEAD_BYTES, ColumnMapping, CsvRefused, Duplicate, FileFormat, ReadReport, Rejected, detect_format,
-    guess_mapping, read_callees,
+    guess_mapping, header_key, read_callees,
 )
 from ..models import Callee, CalleeList, ImportJob, SuppressedNumber
 from .database import refresh_statistics
@@ -31,6 +31,7 @@ from .spreadsheets import safe_cell
 log = logging.getLogger(__name__)
 SUPPRESSION_TARGETS = ("reason",)
 BATCH = 5000
+TEXT_NAME_MAX = 40  # a column's name kept for "text1 (Name)"; a header cell can be as long as any field
 
 
 @dataclass
@@ -306,8 +307,31 @@ def import_job_run(job_id) -> ImportJob | None:
     if report.rejected or report.duplicates:
         job.rejected_file.save(f"import-{job.pk}-not-imported.csv",
                                ContentFile(rejects.getvalue().encode("utf-8-sig")), save=False)
+    if result.imported or result.updated:
+        _remember_text_names(job)
     _finish_job(job, ImportJob.Status.DONE, _summary(job, result))
     return job
+
+
+def _remember_text_names(job: ImportJob) -> None:
+    """The list keeps what the file called each text it fed ({"text1": "Name"}), so pages say "text1 (Name)".
+
+    A text fed from a column without a name (or one named after the text itself) loses its old name;
+    texts the file did not feed keep theirs."""
+    if not job.callee_list_id:
+        return
+    header = job_format(job).header  # empty when the file has no header row
+    with transaction.atomic():
+        callee_list = CalleeList.objects.select_for_update().get(pk=job.callee_list_id)
+        names = dict(callee_list.text_names) if isinstance(callee_list.text_names, dict) else {}
+        for text, column in job_mapping(job).texts.items():
+            name = header[column].strip()[:TEXT_NAME_MAX] if column < len(header) else ""
+            if name and header_key(name) != text:
+                names[text] = name
+            else:
+                names.pop(text, None)
+        callee_list.text_names = names
+        callee_list.save(update_fields=["text_names"])
 
 
 def _finish_job(job: ImportJob, status, message: str) -> None:

@@ -15,4 +15,17 @@ urlpatterns = [
     path("settings/", views.SettingsView.as_view(), name="settings"),
     path("settings/time-zone/", views.TimeZoneView.as_view(), name="time_zone"),
     path("settings/time-zone/clock/", views.zone_clock, name="zone_clock"),
+    # Lists (every url name starts with "list": the navbar marks the section by it)
+    path("lists/", views.ListIndexView.as_view(), name="lists"),
+    path("lists/new/", views.ListCreateView.as_view(), name="list_new"),
+    path("lists/<int:pk>/", views.ListDetailView.as_view(), name="list"),
+    path("lists/<int:pk>/export.csv", views.ListExportView.as_view(), name="list_export"),
+    path("lists/<int:pk>/callees/new/", views.CalleeCreateView.as_view(), name="list_callee_new"),
+    path("lists/<int:pk>/callees/<int:callee_id>/", views.CalleeUpdateView.as_view(), name="list_callee"),
+    path("lists/<int:pk>/import/", views.ImportUploadView.as_view(), name="list_import"),
+    path("lists/<int:pk>/imports/<int:job_id>/", views.ImportPreviewView.as_view(), name="list_import_preview"),
+    path("lists/<int:pk>/imports/<int:job_id>/progress/", views.ImportProgressView.as_view(),
+         name="list_import_progress"),
+    path("lists/<int:pk>/imports/<int:job_id>/not-imported.csv", views.ImportRejectedView.as_view(),
+         name="list_import_rejected"),
 ]

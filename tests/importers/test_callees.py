@@ -406,3 +406,9 @@ def test_sniffs_tab_in_a_file_without_header_whose_texts_start_with_a_comma():
     result = read_bytes(b"12015550120\t, and more\n447911123456\t,\n")
     assert result.fmt.delimiter == "\t"
     assert result.accepted == [(1, "12015550120", texts(", and more")), (2, "447911123456", texts(","))]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_a_file_without_bom_read_as_utf16_or_utf32_is_refused_saying_so(encoding):
+    with pytest.raises(CsvRefused, match=f"cannot be read as {encoding} text"):
+        detect_format(b"phone\n34612345678\n", encoding=encoding)
