@@ -274,7 +274,8 @@ def test_keeps_the_first_of_duplicate_numbers_and_lists_the_later_ones_with_its_
         (2, "8613123456789", texts("first")),
         (3, "447911123456", texts("other")),
     ]
-    expected = [Duplicate(4, "8613123456789", 2), Duplicate(5, "8613123456789", 2)]
+    expected = [Duplicate(4, "8613123456789", 2, ["8613123456789", "second"]),
+                Duplicate(5, "8613123456789", 2, ["0086 131 2345 6789", "third"])]
     assert result.duplicates == expected
     assert result.report.first_duplicates == expected
     assert result.counts == (4, 2, 2, 0)
