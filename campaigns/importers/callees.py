@@ -111,7 +111,6 @@ class ReadReport:
     first_duplicates: list[Duplicate] = field(default_factory=list)
     preview: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)
     complete: bool = True  # False: `limit` stopped the reading and more rows follow
-    bytes_read: int = 0  # how far into the file the rows counted go (about: reads are buffered)
 
 
 # Reading the head of a file
@@ -307,8 +306,10 @@ def read_callees(
                     on_duplicate(duplicate)
                 continue
             report.accepted += 1
-            report.existing += number in known
-            report.suppressed += number in suppressed
+            if known and number in known:
+                report.existing += 1
+            if suppressed and number in suppressed:
+                report.suppressed += 1
             if len(report.preview) < preview_rows:
                 report.preview.append((start, number, values))
             if on_row is not None:
@@ -322,7 +323,6 @@ def read_callees(
                          "as CSV UTF-8.") from error
     finally:
         text.detach()
-        report.bytes_read = stream.tell() if stream.seekable() else 0
     if report.rows == 0:
         raise CsvRefused("The file has a header but no rows. Add at least one phone number.")
     return report

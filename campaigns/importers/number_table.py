@@ -47,20 +47,31 @@ class NumberTable:
                 return slot
             slot = (slot + 1) & mask
 
-    def _insert(self, key: int, line: int) -> int:
+    def _insert(self, key: int, line: int) -> None:
         slot = self._slot(key)
-        if self._keys[slot]:
-            return self._lines[slot] or -1
         self._keys[slot], self._lines[slot] = key, line
         self._count += 1
-        return 0
 
     def add(self, number: str, line: int) -> int:
         """Remember `number` (digits as the import stores them) as first seen on `line`; returns the
         line it was first seen on if it was (-1 when that line was not recorded), else 0."""
-        if self._count * 2 >= len(self._keys):
+        # One function, no calls: it runs once for every row of every import.
+        key, keys, mask = int(number), self._keys, self._mask
+        slot = ((key * _SCRAMBLE) & _MASK64) >> self._shift
+        while True:
+            found = keys[slot]
+            if found == key:
+                return self._lines[slot] or -1
+            if not found:
+                break
+            slot = (slot + 1) & mask
+        if self._count * 2 >= len(keys):
             self._resize(self._bits + 1)
-        return self._insert(int(number), line)
+            self._insert(key, line)
+        else:
+            keys[slot], self._lines[slot] = key, line
+            self._count += 1
+        return 0
 
     def __contains__(self, number) -> bool:
         if not _storable(number):

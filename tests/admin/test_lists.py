@@ -1,4 +1,6 @@
 """The browser import: upload -> preview -> confirm -> progress -> rows not imported."""
+import csv
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -62,10 +64,12 @@ def test_the_whole_import_walk(admin_client, media, django_capture_on_commit_cal
     status = admin_client.get(reverse("admin:campaigns_importjob_status", args=[job.pk])).json()
     assert status["status"] == "done" and status["percent"] == 100
     download = admin_client.get(reverse("admin:campaigns_importjob_rejected", args=[job.pk]))
-    lines = b"".join(download.streaming_content).decode("utf-8-sig").splitlines()
-    assert lines == ["line,reason,Mobile,Name,text1",
-                     "4,Duplicate of line 3; the first one is kept.,886912345679",
-                     "5,'abc' contains letters; a phone number has only digits.,abc,x,y"]
+    # Written as the file was (Windows-1252, semicolons): a Spanish Excel opens both the same way.
+    lines = b"".join(download.streaming_content).decode("cp1252").splitlines()
+    assert lines[:2] == ["line;reason;Mobile;Name;text1",
+                         "4;Duplicate of line 3 (the first one is kept).;'+886 912 345 679;Ann;Dup"]
+    assert next(csv.reader(lines[2:], delimiter=";")) == [
+        "5", "'abc' contains letters; a phone number has only digits.", "abc", "x", "y"]
 
 
 def test_confirming_twice_imports_once(admin_client, media, django_capture_on_commit_callbacks):

@@ -92,7 +92,7 @@ def test_an_import_job_runs_once_and_keeps_the_rows_not_imported(tmp_path, setti
     assert job.message == "2 imported, 1 duplicate in the file, 1 rejected."
     rows = job.rejected_file.read().decode("utf-8-sig").splitlines()
     assert rows == ["line,reason,calleeNumber,text1,text2",
-                    "4,Duplicate of line 3; the first one is kept.,8613800000002,Ann again,7",
+                    "4,Duplicate of line 3 (the first one is kept).,8613800000002,Ann again,7",
                     "5,'not a number' contains letters; a phone number has only digits.,not a number,x,y"]
 
 
