@@ -266,14 +266,15 @@ def read_callees(
     report = ReadReport()
     text = io.TextIOWrapper(stream, encoding=fmt.encoding, newline="")
     reader = csv.reader(text, delimiter=fmt.delimiter)
-    seen = NumberTable()
+    seen = NumberTable(capacity=1 << 14)
     labels = {t: _column_label(fmt, i) for t, i in mapping.texts.items()}
     pick = mapping.picker(targets)
+    known, suppressed = known or None, suppressed or None  # the usual empty ones cost no look-up a row
     line, header_pending = 1, fmt.has_header
     try:
         for row in reader:
             start, line = line, reader.line_num + 1
-            if not "".join(row).strip():
+            if not (row and row[0].strip()) and not "".join(row).strip():
                 continue
             if header_pending:
                 header_pending = False
@@ -306,9 +307,9 @@ def read_callees(
                     on_duplicate(duplicate)
                 continue
             report.accepted += 1
-            if known and number in known:
+            if known is not None and number in known:
                 report.existing += 1
-            if suppressed and number in suppressed:
+            if suppressed is not None and number in suppressed:
                 report.suppressed += 1
             if len(report.preview) < preview_rows:
                 report.preview.append((start, number, values))

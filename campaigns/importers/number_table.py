@@ -4,7 +4,7 @@ An import of a 3.7 M-row file has to remember every number it has seen (to spot 
 of a pair, with the line of the first) and every number already in the list. A dict of
 str -> int costs about 110 bytes an entry, so 400 MB at that size; this open-addressing
 table keeps each number as a 64-bit integer (a stored number has at most 15 digits and no
-leading 0) beside a 32-bit line, in two arrays that double when half full.
+leading 0) beside a 32-bit line, in two arrays that double when two thirds full.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ class NumberTable:
     __slots__ = ("_keys", "_lines", "_bits", "_shift", "_mask", "_count")
 
     def __init__(self, numbers: Iterable[str] = (), *, capacity: int = 1024):
-        bits = max(4, (max(capacity, 1) * 2 - 1).bit_length())
+        bits = max(4, (max(capacity, 1) * 3 // 2).bit_length())
         self._resize(bits)
         for number in numbers:
             if _storable(number):  # a number stored before the import's rules cannot match one now
@@ -30,13 +30,19 @@ class NumberTable:
     def _resize(self, bits: int) -> None:
         old_keys, old_lines = getattr(self, "_keys", None), getattr(self, "_lines", None)
         self._bits, self._shift, self._mask = bits, 64 - bits, (1 << bits) - 1
-        self._keys = array("q", bytes(8 << bits))
-        self._lines = array("l" if array("l").itemsize == 4 else "i", bytes(4 << bits))
+        self._keys = array("q", [0]) * (1 << bits)  # no bytes object of the same size first
+        self._lines = array("i", [0]) * (1 << bits)
         self._count = 0
-        if old_keys is not None:
-            for key, line in zip(old_keys, old_lines):
-                if key:
-                    self._insert(key, line)
+        if old_keys is None:
+            return
+        keys, lines, mask, shift = self._keys, self._lines, self._mask, self._shift
+        for key, line in zip(old_keys, old_lines):
+            if key:  # inlined _insert: a resize moves every number once
+                slot = ((key * _SCRAMBLE) & _MASK64) >> shift
+                while keys[slot]:
+                    slot = (slot + 1) & mask
+                keys[slot], lines[slot] = key, line
+                self._count += 1
 
     def _slot(self, key: int) -> int:
         keys, mask = self._keys, self._mask
@@ -65,7 +71,7 @@ class NumberTable:
             if not found:
                 break
             slot = (slot + 1) & mask
-        if self._count * 2 >= len(keys):
+        if self._count * 3 >= len(keys) * 2:
             self._resize(self._bits + 1)
             self._insert(key, line)
         else:

@@ -154,7 +154,10 @@ def rejects_writer(out, fmt: FileFormat):
     read it as UTF-8 and other readers skip; a reason a code page cannot hold is written
     with "?" for what it lacks (the cells came from the file, so they fit).
     """
-    encoding = "utf-8-sig" if codecs.lookup(fmt.encoding).name == "utf-8" else fmt.encoding
+    encoding = fmt.encoding
+    if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig"):
+        out.write(codecs.BOM_UTF8)  # by hand: Python's utf-8-sig encoder is much slower than utf-8's
+        encoding = "utf-8"
     text = io.TextIOWrapper(out, encoding=encoding, errors="replace", newline="")
     writer = csv.writer(text, delimiter=fmt.delimiter)
     width = max([len(fmt.header), *(len(row) for row in fmt.sample)], default=1)

@@ -1,4 +1,5 @@
 """The browser import: upload -> preview -> confirm -> progress -> rows not imported."""
+import codecs
 import csv
 
 import pytest
@@ -113,7 +114,27 @@ def test_callee_list_exports_as_csv_for_download(admin_client):
     callee = CalleeFactory(text1="@home")
     response = admin_client.get(reverse("admin:campaigns_calleelist_export", args=[callee.callee_list.pk]))
     assert response["Content-Type"].startswith("text/csv")
-    assert response.content.decode().splitlines()[1].startswith(f"{callee.number},'@home,")
+    assert response.content.startswith(codecs.BOM_UTF8)  # Excel reads UTF-8 only with it
+    assert response.content.decode("utf-8-sig").splitlines()[1].startswith(f"{callee.number},'@home,")
+
+
+def test_the_preview_of_a_long_file_says_its_counts_are_for_the_first_rows(admin_client, media, settings):
+    settings.CALLEE_IMPORT_PREVIEW_ROWS = 2
+    upload(admin_client, CalleeListFactory(), "phone,name\n8613800000001,A\n8613800000002,B\nabc,C\n")
+    page = admin_client.get(reverse("admin:campaigns_importjob_preview", args=[ImportJob.objects.get().pk]))
+    text = page.content.decode()
+    assert page.context["result"].report.rows == 2
+    assert "the counts below are for the <strong>first 2 rows</strong> (of about 3)" in text
+    assert "Rejected <span class=\"quiet\">(in the first 2 rows)</span>" in text
+    assert 'value="Check every row and import"' in text
+
+
+def test_the_preview_of_a_file_within_the_sample_gives_exact_counts(admin_client, media, settings):
+    settings.CALLEE_IMPORT_PREVIEW_ROWS = 3
+    upload(admin_client, CalleeListFactory(), "phone,name\n8613800000001,A\n8613800000002,B\nabc,C\n")
+    page = admin_client.get(reverse("admin:campaigns_importjob_preview", args=[ImportJob.objects.get().pk]))
+    text = page.content.decode()
+    assert "in the first" not in text and 'value="Import 2 rows"' in text
 
 
 @pytest.mark.parametrize("encoding, detected", [("utf-32", True), ("cp437", False)])
