@@ -6,7 +6,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from campaigns.models import CalleeList
-from tests.e2e.test_campaign_journey import log_in, marketing_user
+from tests.e2e.test_campaign_journey import log_in, marketing_user, upload_csv
 
 
 def test_a_long_file_is_previewed_by_its_first_rows_and_imported_whole(page, save_screenshot, settings, tmp_path):
@@ -20,10 +20,7 @@ def test_a_long_file_is_previewed_by_its_first_rows_and_imported_whole(page, sav
     log_in(page, marketing_user("lucia", can_submit=False))
     page.goto("/admin/campaigns/calleelist/")
     page.get_by_role("link", name="Clientes").click()
-    page.get_by_role("link", name="Import CSV").click()
-    page.get_by_label("File").set_input_files(export)
-    page.get_by_role("button", name="Upload and preview").click()
-
+    upload_csv(page, export)
     expect(page.locator("#sample-note")).to_contain_text("the counts below are for the first 20 rows (of about 42)")
     expect(page.locator("#rows-read")).to_have_text("the first 20 (about 42 in the file)")
     expect(page.locator("#to-import")).to_have_text("20")
