@@ -212,6 +212,9 @@ LAAFFIC_RETRY_MAX_SECONDS = env.float("LAAFFIC_RETRY_MAX_SECONDS", default=1800.
 
 # Largest CSV file staff may upload as a callee or do-not-call list.
 CALLEE_IMPORT_MAX_MB = env.int("CALLEE_IMPORT_MAX_MB", default=50)
+# Rows an import's preview checks inside the web request (its counts say "in the first N rows");
+# the whole file is checked by the worker once the import is confirmed.
+CALLEE_IMPORT_PREVIEW_ROWS = env.int("CALLEE_IMPORT_PREVIEW_ROWS", default=10_000)
 # Largest recording staff may upload as a voice file (Laaffic documents no limit).
 VOICE_FILE_MAX_MB = env.int("VOICE_FILE_MAX_MB", default=20)
 # Uploads over 2.5 MB go to a temporary file, and no more of one is kept than the largest

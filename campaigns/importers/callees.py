@@ -3,7 +3,9 @@
 Files come from CRMs and Excel in any encoding and delimiter. `detect_format`
 looks at the head of a file, `guess_mapping` at its header, and `read_callees`
 streams every row through the number and text rules, calling back for each
-accepted and each rejected row so that 100,000 rows never sit in memory twice.
+accepted and each rejected row: no row is kept (beyond the first few as examples), and
+the numbers seen are held in a `NumberTable`, so memory stays flat however long the file.
+With `limit`, only the first rows are read (a preview's sample).
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import charset_normalizer
 from .. import rules
 from . import phones
 from .cells import restored_cell
+from .number_table import NumberTable
 
 HEAD_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t", "|")
@@ -93,6 +96,7 @@ class Duplicate:
     line: int
     number: str
     first_line: int
+    values: list[str] = field(default_factory=list)  # the row as it was, every column
 
 
 @dataclass
@@ -106,6 +110,7 @@ class ReadReport:
     first_rejected: list[Rejected] = field(default_factory=list)
     first_duplicates: list[Duplicate] = field(default_factory=list)
     preview: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)
+    complete: bool = True  # False: `limit` stopped the reading and more rows follow
 
 
 # Reading the head of a file
@@ -244,6 +249,7 @@ def read_callees(
     max_text: int | None = rules.TEXT_MAX,
     known: Container[str] = frozenset(),
     suppressed: Container[str] = frozenset(),
+    limit: int | None = None,
     on_row: Callable[[int, str, tuple[str, ...]], None] | None = None,
     on_reject: Callable[[Rejected], None] | None = None,
     on_duplicate: Callable[[Duplicate], None] | None = None,
@@ -255,22 +261,27 @@ def read_callees(
 
     `known` are numbers already in the list (counted as existing); `suppressed`
     are do-not-call numbers (counted). Accepted rows reach `on_row` once per number.
+    With `limit`, reading stops after that many rows; `complete` says whether more followed.
     """
     report = ReadReport()
     text = io.TextIOWrapper(stream, encoding=fmt.encoding, newline="")
     reader = csv.reader(text, delimiter=fmt.delimiter)
-    seen: dict[str, int] = {}
+    seen = NumberTable(capacity=1 << 14)
     labels = {t: _column_label(fmt, i) for t, i in mapping.texts.items()}
     pick = mapping.picker(targets)
+    known, suppressed = known or None, suppressed or None  # the usual empty ones cost no look-up a row
     line, header_pending = 1, fmt.has_header
     try:
         for row in reader:
             start, line = line, reader.line_num + 1
-            if not "".join(row).strip():
+            if not (row and row[0].strip()) and not "".join(row).strip():
                 continue
             if header_pending:
                 header_pending = False
                 continue
+            if report.rows == limit:
+                report.complete = False
+                break
             report.rows += 1
             if progress is not None and report.rows % progress_every == 0:
                 progress(report.rows)
@@ -287,17 +298,19 @@ def read_callees(
                 if on_reject is not None:
                     on_reject(Rejected(start, row, raw, reason))
                 continue
-            if number in seen:
+            first_line = seen.add(number, start)
+            if first_line:
                 report.duplicates += 1
-                duplicate = Duplicate(start, number, seen[number])
+                duplicate = Duplicate(start, number, first_line, row)
                 _keep(report.first_duplicates, duplicate)
                 if on_duplicate is not None:
                     on_duplicate(duplicate)
                 continue
-            seen[number] = start
             report.accepted += 1
-            report.existing += number in known
-            report.suppressed += number in suppressed
+            if known is not None and number in known:
+                report.existing += 1
+            if suppressed is not None and number in suppressed:
+                report.suppressed += 1
             if len(report.preview) < preview_rows:
                 report.preview.append((start, number, values))
             if on_row is not None:

@@ -43,7 +43,8 @@ def normalize(raw: str, default_region: str | None = None) -> tuple[str, str]:
     plain = _PLAIN.fullmatch(raw)  # the common case: digits, perhaps after + or 00
     if plain and (default_region is None or plain[1]):
         valid = canonical(plain[2])
-        if valid is not None and not rules.callee_number_problem(valid):
+        # As written, it has the API's 7 to 15 digits already (_PLAIN); rewritten, it is checked again.
+        if valid is not None and (valid == plain[2] or not rules.callee_number_problem(valid)):
             return valid, ""
     # Full-width digits, Excel's text marker and a float's ".0" are how numbers get mangled.
     text = _FLOAT_TAIL.sub("", unicodedata.normalize("NFKC", raw).strip().removeprefix("'"))

@@ -1,14 +1,15 @@
 """What happened to a campaign's calls: the numbers behind its results page and export."""
-import csv
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Sum
+from django.utils import timezone
 
 from .. import rules
+from ..laaffic.codes import CallStatus
 from ..models import CallRecord, Callee, Campaign
-from .spreadsheets import safe_cell
+from .spreadsheets import TIME_FORMAT, safe_cell, spreadsheet_writer
 from .tracking import campaign_unattributed_calls
 
 Outcome = CallRecord.Outcome
@@ -54,24 +55,35 @@ def campaign_results(campaign: Campaign) -> Results:
 
 EXPORT_HEADER = ["calleeNumber", *rules.TEXT_FIELDS, "outcome", "callStatus", "keyPressed", "talkSeconds",
                  "callTime", "hangupTime", "cost", "currency", "voiceId"]
+_CALL_STATUSES = {status.value: status.label for status in CallStatus}
 
 
-def campaign_results_export(campaign: Campaign, out) -> int:
-    """One CSV row per callee with its texts and the outcome of its (latest) call."""
+def campaign_results_export(campaign: Campaign, out, zone=None) -> int:
+    """One CSV row per callee with its texts and the outcome of its (latest) call.
+
+    For a spreadsheet: UTF-8 with BOM, times in `zone` (default: the active one, the user's own
+    on a page) as `TIME_FORMAT` with the zone named in the header, statuses by name.
+    """
+    zone = zone or timezone.get_current_timezone()
     calls = {}
     for record in CallRecord.objects.filter(campaign=campaign).order_by("call_time", "id").iterator(chunk_size=5000):
         calls[record.callee_number] = record
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_HEADER)
+
+    def when(moment):
+        return timezone.localtime(moment, zone).strftime(TIME_FORMAT) if moment else ""
+
+    in_zone = f" ({zone.key if hasattr(zone, 'key') else zone})"
+    writer = spreadsheet_writer(out, [name + in_zone if name in ("callTime", "hangupTime") else name
+                                      for name in EXPORT_HEADER])
     count = 0
     callees = Callee.objects.filter(callee_list_id=campaign.callee_list_id).order_by("id").values_list(
         "number", *rules.TEXT_FIELDS)
     for count, (number, *texts) in enumerate(callees.iterator(chunk_size=5000), start=1):
         call = calls.get(number)
         outcome = [
-            call.get_outcome_display(), call.call_status if call.call_status is not None else "",
+            call.get_outcome_display(), _CALL_STATUSES.get(call.call_status, call.call_status or ""),
             call.feedback_value, call.call_duration if call.call_duration is not None else "",
-            call.call_time.isoformat() if call.call_time else "", call.hangup_time.isoformat() if call.hangup_time else "",
+            when(call.call_time), when(call.hangup_time),
             call.cost if call.cost is not None else "", call.currency, call.voice_id,
         ] if call else ["Not called", "", "", "", "", "", "", "", ""]
         writer.writerow([safe_cell(cell) for cell in (number, *texts, *outcome)])

@@ -1,4 +1,7 @@
 """The browser import: upload -> preview -> confirm -> progress -> rows not imported."""
+import codecs
+import csv
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -62,10 +65,12 @@ def test_the_whole_import_walk(admin_client, media, django_capture_on_commit_cal
     status = admin_client.get(reverse("admin:campaigns_importjob_status", args=[job.pk])).json()
     assert status["status"] == "done" and status["percent"] == 100
     download = admin_client.get(reverse("admin:campaigns_importjob_rejected", args=[job.pk]))
-    lines = b"".join(download.streaming_content).decode("utf-8-sig").splitlines()
-    assert lines == ["line,reason,Mobile,Name,text1",
-                     "4,Duplicate of line 3; the first one is kept.,886912345679",
-                     "5,'abc' contains letters; a phone number has only digits.,abc,x,y"]
+    # Written as the file was (Windows-1252, semicolons): a Spanish Excel opens both the same way.
+    lines = b"".join(download.streaming_content).decode("cp1252").splitlines()
+    assert lines[:2] == ["line;reason;Mobile;Name;text1",
+                         "4;Duplicate of line 3 (the first one is kept).;'+886 912 345 679;Ann;Dup"]
+    assert next(csv.reader(lines[2:], delimiter=";")) == [
+        "5", "'abc' contains letters; a phone number has only digits.", "abc", "x", "y"]
 
 
 def test_confirming_twice_imports_once(admin_client, media, django_capture_on_commit_callbacks):
@@ -109,7 +114,27 @@ def test_callee_list_exports_as_csv_for_download(admin_client):
     callee = CalleeFactory(text1="@home")
     response = admin_client.get(reverse("admin:campaigns_calleelist_export", args=[callee.callee_list.pk]))
     assert response["Content-Type"].startswith("text/csv")
-    assert response.content.decode().splitlines()[1].startswith(f"{callee.number},'@home,")
+    assert response.content.startswith(codecs.BOM_UTF8)  # Excel reads UTF-8 only with it
+    assert response.content.decode("utf-8-sig").splitlines()[1].startswith(f"{callee.number},'@home,")
+
+
+def test_the_preview_of_a_long_file_says_its_counts_are_for_the_first_rows(admin_client, media, settings):
+    settings.CALLEE_IMPORT_PREVIEW_ROWS = 2
+    upload(admin_client, CalleeListFactory(), "phone,name\n8613800000001,A\n8613800000002,B\nabc,C\n")
+    page = admin_client.get(reverse("admin:campaigns_importjob_preview", args=[ImportJob.objects.get().pk]))
+    text = page.content.decode()
+    assert page.context["result"].report.rows == 2
+    assert "the counts below are for the <strong>first 2 rows</strong> (of about 3)" in text
+    assert "Rejected <span class=\"quiet\">(in the first 2 rows)</span>" in text
+    assert 'value="Check every row and import"' in text
+
+
+def test_the_preview_of_a_file_within_the_sample_gives_exact_counts(admin_client, media, settings):
+    settings.CALLEE_IMPORT_PREVIEW_ROWS = 3
+    upload(admin_client, CalleeListFactory(), "phone,name\n8613800000001,A\n8613800000002,B\nabc,C\n")
+    page = admin_client.get(reverse("admin:campaigns_importjob_preview", args=[ImportJob.objects.get().pk]))
+    text = page.content.decode()
+    assert "in the first" not in text and 'value="Import 2 rows"' in text
 
 
 @pytest.mark.parametrize("encoding, detected", [("utf-32", True), ("cp437", False)])

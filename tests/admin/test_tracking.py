@@ -1,4 +1,5 @@
 """After launch in the admin: progress, results page and export, cancel and call again."""
+import codecs
 import csv
 import io
 import re
@@ -8,7 +9,7 @@ from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
 from campaigns.laaffic import records as laaffic_records
-from campaigns.models import CallRecord, Campaign, ProviderStatus, SuppressedNumber
+from campaigns.models import CallRecord, Campaign, ProviderStatus, StaffProfile, SuppressedNumber
 from campaigns.services.tracking import call_records_ingest
 from tests.factories import CalleeFactory, CampaignFactory
 
@@ -54,11 +55,23 @@ def test_results_export_has_one_row_per_callee_with_formulas_neutralised(admin_c
     campaign = finished_campaign(records=2)
     CalleeFactory(callee_list=campaign.callee_list, number="8613999999999", text1="Never called")
     response = admin_client.get(reverse("admin:campaigns_campaign_results_csv", args=[campaign.pk]))
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:2] == ["calleeNumber", "text1"] and rows[0][11:13] == ["outcome", "callStatus"]
     assert [(r[0], r[1], r[11]) for r in rows[1:]] == [
         ("8613800000000", "'=Name 0", "Busy"), ("8613800000001", "'=Name 1", "Answered"),
         ("8613999999999", "Never called", "Not called")]
+
+
+def test_results_export_opens_in_excel_with_times_in_the_users_zone_and_statuses_by_name(admin_client, admin_user):
+    StaffProfile.objects.create(user=admin_user, time_zone="Europe/Madrid")
+    campaign = finished_campaign(records=2)  # called at 2025-11-28 03:20 UTC
+    response = admin_client.get(reverse("admin:campaigns_campaign_results_csv", args=[campaign.pk]))
+    assert response.content.startswith(codecs.BOM_UTF8)  # Excel reads UTF-8 only with it
+    header, busy, answered = csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
+    columns = dict(zip(header, answered))
+    assert columns["callTime (Europe/Madrid)"] == "2025-11-28 04:20:00"
+    assert (columns["outcome"], columns["callStatus"]) == ("Answered", "Answered")
+    assert dict(zip(header, busy))["callStatus"] == "Rang, not answered (busy)"
 
 
 def test_cancel_asks_for_confirmation_then_cancels(admin_client, simulator):

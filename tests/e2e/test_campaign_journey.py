@@ -40,6 +40,13 @@ def log_in(page, user):
     expect(page.get_by_role("heading", name="Campaigns")).to_be_visible()
 
 
+def upload_csv(page, path):
+    """From a callee list's page, step 1 of the import: the file."""
+    page.get_by_role("link", name="Import CSV").click()
+    page.get_by_label("File").set_input_files(path)
+    page.get_by_role("button", name="Upload and preview").click()
+
+
 def choose_in_autocomplete(page, field, text):
     page.locator(f".field-{field} .select2-selection").click()
     # The box the widget opens; typing blind could start before it has the focus (seen under load).
@@ -58,9 +65,7 @@ def test_a_new_marketing_user_imports_callees_and_submits_a_campaign(page, simul
     page.get_by_label("Name").fill("Spring customers")
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.get_by_text("was added successfully")).to_be_visible()
-    page.get_by_role("link", name="Import CSV").click()
-    page.get_by_label("File").set_input_files(export)
-    page.get_by_role("button", name="Upload and preview").click()
+    upload_csv(page, export)
 
     # Nothing is stored yet: the preview says how the file was read and what is wrong with it.
     expect(page.get_by_label("Delimiter")).to_have_value(";")
@@ -81,10 +86,11 @@ def test_a_new_marketing_user_imports_callees_and_submits_a_campaign(page, simul
         page.get_by_role("link", name="Download the rows not imported (CSV)").click()
     download = downloading.value
     assert download.suggested_filename == "spring customers-not-imported.csv"
+    # As the file was written (UTF-8, semicolons), so a spreadsheet opens both the same way.
     lines = Path(download.path()).read_text(encoding="utf-8-sig").splitlines()
-    assert list(csv.reader(lines)) == [
+    assert list(csv.reader(lines, delimiter=";")) == [
         ["line", "reason", "Phone", "text1"],
-        ["4", "Duplicate of line 3; the first one is kept.", "8613800000002"],
+        ["4", "Duplicate of line 3 (the first one is kept).", "8613800000002", "Ben again"],
         ["5", LETTERS, "86138ABC00003", "Chen"],
         ["6", SCIENTIFIC, "8.61380E+12", "Dana"],
     ]

@@ -1,5 +1,6 @@
 """The callee reader on checked-in files, one per real-world case (tests/data/csv)."""
 import io
+import tracemalloc
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -274,7 +275,8 @@ def test_keeps_the_first_of_duplicate_numbers_and_lists_the_later_ones_with_its_
         (2, "8613123456789", texts("first")),
         (3, "447911123456", texts("other")),
     ]
-    expected = [Duplicate(4, "8613123456789", 2), Duplicate(5, "8613123456789", 2)]
+    expected = [Duplicate(4, "8613123456789", 2, ["8613123456789", "second"]),
+                Duplicate(5, "8613123456789", 2, ["0086 131 2345 6789", "third"])]
     assert result.duplicates == expected
     assert result.report.first_duplicates == expected
     assert result.counts == (4, 2, 2, 0)
@@ -412,3 +414,31 @@ def test_sniffs_tab_in_a_file_without_header_whose_texts_start_with_a_comma():
 def test_a_file_without_bom_read_as_utf16_or_utf32_is_refused_saying_so(encoding):
     with pytest.raises(CsvRefused, match=f"cannot be read as {encoding} text"):
         detect_format(b"phone\n34612345678\n", encoding=encoding)
+
+
+def _traced_peak(rows: int) -> int:
+    """Peak bytes allocated while reading `rows` distinct numbers, callbacks keeping nothing (as the service)."""
+    data = ("phone,name\n" + "".join(f"86138{i:08d},N\n" for i in range(rows))).encode()
+    fmt = detect_format(data[:HEAD_BYTES])
+    stream = io.BytesIO(data)
+    tracemalloc.start()
+    try:
+        report = read_callees(stream, fmt, guess_mapping(fmt), on_row=lambda *row: None)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        assert report.accepted == rows
+
+
+def test_reading_holds_a_few_bytes_a_number_not_the_rows():
+    # A dict of the numbers seen took about 130 bytes a row: 480 MB for the largest upload.
+    small, large = _traced_peak(5_000), _traced_peak(60_000)
+    assert (large - small) / 55_000 < 50
+
+
+def test_a_limit_reads_the_first_rows_and_says_more_follow():
+    data = b"phone\n8613800000001\n8613800000002\n\n8613800000003\n"
+    first = read_bytes(data, limit=2)
+    assert (first.counts, first.report.complete) == ((2, 2, 0, 0), False)
+    whole = read_bytes(data, limit=3)
+    assert (whole.counts, whole.report.complete) == ((3, 3, 0, 0), True)

@@ -1,10 +1,11 @@
 """Importing callee CSV files: skip or update, all or nothing, the do-not-call list."""
+import csv
 import io
 
 import pytest
 
 from campaigns.importers.callees import CsvRefused
-from campaigns.models import Callee, CalleeList, SuppressedNumber
+from campaigns.models import Callee, CalleeList, ImportJob, SuppressedNumber
 from campaigns.services import bodies, imports
 from tests.factories import CalleeFactory, CalleeListFactory, CampaignFactory
 
@@ -35,6 +36,7 @@ def test_an_import_stores_the_accepted_rows_and_reports_the_rest():
         "list": "L", "imported": 2, "duplicates": 1, "rejected": 1,
         "errors": [{"line": 5, "value": "not a number",
                     "reason": "'not a number' contains letters; a phone number has only digits."}],
+        "errors_not_listed": 0,
     }
 
 
@@ -91,7 +93,7 @@ def test_an_import_job_runs_once_and_keeps_the_rows_not_imported(tmp_path, setti
     assert job.message == "2 imported, 1 duplicate in the file, 1 rejected."
     rows = job.rejected_file.read().decode("utf-8-sig").splitlines()
     assert rows == ["line,reason,calleeNumber,text1,text2",
-                    "4,Duplicate of line 3; the first one is kept.,8613800000002",
+                    "4,Duplicate of line 3 (the first one is kept).,8613800000002,Ann again,7",
                     "5,'not a number' contains letters; a phone number has only digits.,not a number,x,y"]
 
 
@@ -140,3 +142,53 @@ def test_texts_with_quotes_commas_and_newlines_are_stored_exactly():
     callee_list = CalleeListFactory()
     run(b'phone,text1,text2\n8613800000001,"Line one\nline two","say ""hi"", ok"\n', callee_list)
     assert stored(callee_list) == [("8613800000001", "Line one\nline two", 'say "hi", ok')]
+
+
+LONG = ("phone,name\n" + "".join(f"86138000000{i:02d},Name {i}\n" for i in range(10)) + "not a number,x\n").encode()
+
+
+def test_a_preview_checks_only_the_first_rows_and_counts_the_file(tmp_path, settings):
+    settings.MEDIA_ROOT, settings.CALLEE_IMPORT_PREVIEW_ROWS = str(tmp_path), 4
+    job = _job(CalleeListFactory(), LONG)
+    report = imports.import_job_preview(job).report
+    assert (report.rows, report.accepted, report.rejected, report.complete) == (4, 4, 0, False)
+    assert ImportJob.objects.get(pk=job.pk).rows_total == 11  # for the progress bar: the file's lines
+
+
+def test_a_preview_of_a_file_within_the_sample_is_exact(tmp_path, settings):
+    settings.MEDIA_ROOT, settings.CALLEE_IMPORT_PREVIEW_ROWS = str(tmp_path), 11
+    job = _job(CalleeListFactory(), LONG)
+    report = imports.import_job_preview(job).report
+    assert (report.rows, report.accepted, report.rejected, report.complete) == (11, 10, 1, True)
+    assert ImportJob.objects.get(pk=job.pk).rows_total == 11
+
+
+def test_the_worker_checks_every_row_after_a_preview_of_the_first(tmp_path, settings):
+    settings.MEDIA_ROOT, settings.CALLEE_IMPORT_PREVIEW_ROWS = str(tmp_path), 4
+    callee_list = CalleeListFactory()
+    job = _job(callee_list, LONG)
+    imports.import_job_preview(job)
+    imports.import_job_queue(job)
+    job = imports.import_job_run(job.pk)
+    assert (job.imported, job.rejected, job.rows_done, job.rows_total, job.percent) == (10, 1, 11, 11, 100)
+    assert callee_list.callees.count() == 10
+    assert job.rejected_file.read().decode("utf-8-sig").splitlines()[1].startswith("12,'not a number' contains")
+
+
+def test_the_rows_not_imported_are_written_as_the_file_was(tmp_path, settings):
+    """Excel's "Unicode text" (UTF-16, tabs) and a Spanish Excel's CSV (Windows-1252, semicolons)."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    for encoding, delimiter in (("utf-16", "\t"), ("cp1252", ";")):
+        text = (f"Teléfono{delimiter}Nombre{delimiter}Ciudad\n8613800000001{delimiter}Zoë{delimiter}Málaga\n"
+                f"8613800000001{delimiter}Zoë bis{delimiter}Cádiz\nabc{delimiter}Íñigo{delimiter}León\n")
+        job = _job(CalleeListFactory(), text.encode(encoding))
+        imports.import_job_queue(job)
+        job = imports.import_job_run(job.pk)
+        written = job.rejected_file.read().decode(encoding)
+        assert list(csv.reader(io.StringIO(written), delimiter=delimiter)) == [
+            ["line", "reason", "Teléfono", "Nombre", "Ciudad"],
+            # A duplicate keeps every cell of its row, as a rejected row does.
+            ["3", "Duplicate of line 2 (the first one is kept).", "8613800000001", "Zoë bis", "Cádiz"],
+            ["4", "'abc' contains letters; a phone number has only digits.", "abc", "Íñigo", "León"],
+        ]
+        assert written.count(delimiter) == 3 * 4 + (delimiter == ";")  # one quoted ";" in a reason

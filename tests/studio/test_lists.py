@@ -168,6 +168,20 @@ def test_a_long_column_name_is_kept_shortened(erin, media):
     assert callee_list.text_names == {"text1": "N" * 40}
 
 
+@pytest.mark.parametrize("sample, says", [(2, True), (3, False)])
+def test_the_preview_of_a_long_file_says_its_counts_are_for_the_first_rows(sample, says, erin, media, settings):
+    settings.CALLEE_IMPORT_PREVIEW_ROWS = sample
+    callee_list = CalleeListFactory()
+    upload(erin, callee_list, "phone,name\n8613800000001,A\n8613800000002,B\nabc,C\n")
+    page = erin.post(reverse("studio:list_import_preview", args=[callee_list.pk, ImportJob.objects.get().pk]),
+                     preview_data(delimiter=",", text1="1"))
+    text = " ".join(page.content.decode().split())
+    assert ("these counts are for its <strong>first 2 rows</strong> (of about 3)" in text) is says
+    assert ("(in the first 2 rows)" in text) is says
+    assert ("Check every row and import" in text) is says
+    assert ("Import 2 rows" in text) is not says
+
+
 def test_the_preview_is_redrawn_for_htmx_when_an_option_changes(erin, media):
     callee_list = CalleeListFactory()
     upload(erin, callee_list)
@@ -358,7 +372,8 @@ def test_the_export_is_the_list_as_csv_safe_for_spreadsheets(erin):
     CalleeFactory(callee_list=callee_list, number="34612345685", text1="=HYPERLINK(1)")
     response = erin.get(reverse("studio:list_export", args=[callee_list.pk]))
     assert response["Content-Disposition"] == 'attachment; filename="spring-customers.csv"'
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith("\ufeff".encode())  # the BOM tells Excel it is UTF-8
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:2] == ["calleeNumber", "text1"] and rows[1][:2] == ["34612345685", "'=HYPERLINK(1)"]
     assert Callee.objects.count() == 1
 

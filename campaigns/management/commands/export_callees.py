@@ -5,7 +5,8 @@ from campaigns.services.spreadsheets import callee_list_export
 
 
 class Command(BaseCommand):
-    help = "Print a callee list as CSV (calleeNumber,text1..text10); formula-like cells are neutralised."
+    help = ("Print a callee list as CSV (calleeNumber,text1..text10) for a spreadsheet: UTF-8 with BOM, "
+            "formula-like cells neutralised.")
 
     def add_arguments(self, parser):
         parser.add_argument("--list", required=True, dest="list_name")

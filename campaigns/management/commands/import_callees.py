@@ -43,6 +43,8 @@ class Command(JsonCommand):
                               f"{line['rejected']} rejected.")
             for error in line["errors"]:
                 self.stdout.write(f"  line {error['line']}: {error['reason']}")
+            if line["errors_not_listed"]:
+                self.stdout.write(f"  ... and {line['errors_not_listed']:,} more rejected rows.")
 
     def _refused(self, as_json, list_name, message):
         if as_json:

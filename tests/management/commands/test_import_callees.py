@@ -30,6 +30,7 @@ def test_import_creates_the_list_and_prints_one_json_line(csv_file):
         "list": "Spring", "imported": 1, "duplicates": 1, "rejected": 1,
         "errors": [{"line": 4, "value": "12",
                     "reason": "Phone number '12' has 2 digits; it needs 7 to 15, country code included."}],
+        "errors_not_listed": 0,
     }
     assert list(CalleeList.objects.get(name="Spring").callees.values_list("number", "text1")) == [
         ("8613800000001", "Tom")]
@@ -74,11 +75,12 @@ def test_export_prints_the_list_with_formulas_neutralised_and_data_unchanged():
     CalleeFactory(callee_list=callee_list, number="8613800000001", text1="=HYPERLINK(1)", text2="+5")
     CalleeFactory(callee_list=callee_list, number="8613800000002", text1="Ann", text2="-3")
     code, out, _ = run("export_callees", "--list", "Export me")
-    rows = list(csv.reader(io.StringIO(out)))
+    assert out.startswith("\ufeffcalleeNumber,")  # UTF-8 with BOM: Excel reads it as UTF-8
+    rows = list(csv.reader(io.StringIO(out.removeprefix("\ufeff"))))
     assert code == 0
     assert rows[0] == ["calleeNumber", *[f"text{i}" for i in range(1, 11)]]
     assert rows[1][:3] == ["8613800000001", "'=HYPERLINK(1)", "'+5"]
-    assert rows[2][:3] == ["8613800000002", "Ann", "'-3"]
+    assert rows[2][:3] == ["8613800000002", "Ann", "-3"]  # a number, not a formula
     assert callee_list.callees.get(number="8613800000001").text1 == "=HYPERLINK(1)"
 
 
@@ -94,3 +96,15 @@ def test_an_exported_list_imports_back_identically(csv_file):
     columns = ("number", "text1", "text2", "text3")
     assert list(CalleeList.objects.get(name="Copy").callees.values_list(*columns)) == list(
         source.callees.values_list(*columns))
+
+
+def test_json_lists_the_first_errors_and_counts_the_rest(csv_file):
+    from campaigns.services.imports import JSON_ERRORS
+
+    bad = JSON_ERRORS + 7
+    path = csv_file(("phone\n8613800000001\n" + "".join(f"bad {i}\n" for i in range(bad))).encode())
+    line = json.loads(run("import_callees", path, "--list", "Many", "--json")[1])
+    assert (line["imported"], line["rejected"], line["errors_not_listed"]) == (1, bad, 7)
+    assert len(line["errors"]) == JSON_ERRORS and line["errors"][0]["line"] == 3
+    _, out, _ = run("import_callees", path, "--list", "Many again")
+    assert out.splitlines()[-1] == "  ... and 7 more rejected rows."
