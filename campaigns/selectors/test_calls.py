@@ -12,7 +12,6 @@ CALLEES_OFFERED = 25
 
 @dataclass
 class TestCallStatus:
-    __test__ = False  # not a pytest class
 
     test: Campaign
     number: str  # the phone it rang

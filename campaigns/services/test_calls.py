@@ -22,7 +22,6 @@ COPIED = set(Campaign.SETTINGS_FIELDS) - {"task_name", "send_time", "calling_win
 
 
 class TestCallRefused(Exception):
-    __test__ = False  # not a pytest class
 
     def __init__(self, message: str):
         super().__init__(message)
