@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from ..models import Campaign
+from ..models import Campaign, CampaignEvent
 from ..services.campaigns import campaign_edit_refusal
 from ..studio import roles
 
@@ -45,6 +45,8 @@ class ApprovalPanel:
     can_decide: bool  # approve and launch, or send back
     own_request: bool  # `user` asked and may not approve it themselves
     sent_back_comment: str
+    sent_back_by: str  # who sent it back, when it was
+    approver: bool  # `user` can launch (asking is then a second pair of eyes, not the way to launch)
 
     @property
     def shown(self) -> bool:
@@ -57,12 +59,21 @@ def approval_panel(campaign: Campaign, user) -> ApprovalPanel:
     asked_by_user = campaign.approval_requested_by_id == user.pk
     approver = user.has_perm(roles.LAUNCH)
     own = waiting and asked_by_user and not settings.APPROVE_OWN_REQUESTS
+    sent_back = campaign.approval_state == Approval.SENT_BACK
     return ApprovalPanel(
         campaign=campaign,
-        # Approvers launch directly; asking is for editors (an approver may still want a second pair of eyes).
         can_ask=launchable and not waiting and user.has_perm(roles.BUILD),
         can_withdraw=waiting and asked_by_user,
         can_decide=waiting and approver and not own,
         own_request=own and approver,
-        sent_back_comment=campaign.approval_comment if campaign.approval_state == Approval.SENT_BACK else "",
+        sent_back_comment=campaign.approval_comment if sent_back else "",
+        sent_back_by=_sent_back_by(campaign) if sent_back else "",
+        approver=approver,
     )
+
+
+def _sent_back_by(campaign: Campaign) -> str:
+    event = (CampaignEvent.objects.filter(campaign=campaign, what=CampaignEvent.What.SENT_BACK)
+             .select_related("who").order_by("-at", "-id").first())
+    who = event.who if event else None
+    return (who.get_full_name() or who.get_username()) if who else "an approver"

@@ -15,4 +15,10 @@ urlpatterns = [
     path("settings/", views.SettingsView.as_view(), name="settings"),
     path("settings/time-zone/", views.TimeZoneView.as_view(), name="time_zone"),
     path("settings/time-zone/clock/", views.zone_clock, name="zone_clock"),
+    # Approval and the test call (views/approval.py): panels of the review and campaign pages.
+    path("campaigns/<int:pk>/approval/ask/", views.ApprovalAskView.as_view(), name="approval_ask"),
+    path("campaigns/<int:pk>/approval/withdraw/", views.ApprovalWithdrawView.as_view(), name="approval_withdraw"),
+    path("campaigns/<int:pk>/approval/approve/", views.ApprovalApproveView.as_view(), name="approval_approve"),
+    path("campaigns/<int:pk>/approval/send-back/", views.ApprovalSendBackView.as_view(), name="approval_send_back"),
+    path("campaigns/<int:pk>/test-call/", views.TestCallView.as_view(), name="test_call"),
 ]
