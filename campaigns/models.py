@@ -230,7 +230,7 @@ class Campaign(models.Model):
         "submitted_at", "task_id", "provider_status", "progress", "numbers_total", "numbers_called",
         "numbers_success", "numbers_failed", "synced_at", "finished_at", "cancel_requested_at",
         "records_backfilled_at", "created_at", "updated_at", "created_by", "approval_state",
-        "approval_requested_by", "approval_requested_at", "approval_comment", "test_of",
+        "approval_requested_by", "approval_requested_at", "approval_comment", "test_of", "test_key",
     )
 
     class Meta:

@@ -46,6 +46,7 @@ class ApprovalPanel:
     own_request: bool  # `user` asked and may not approve it themselves
     sent_back_comment: str
     sent_back_by: str  # who sent it back, when it was
+    sent_back_to_user: bool  # `user` asked, so the comment is for them
     approver: bool  # `user` can launch (asking is then a second pair of eyes, not the way to launch)
 
     @property
@@ -62,12 +63,15 @@ def approval_panel(campaign: Campaign, user) -> ApprovalPanel:
     sent_back = campaign.approval_state == Approval.SENT_BACK
     return ApprovalPanel(
         campaign=campaign,
-        can_ask=launchable and not waiting and user.has_perm(roles.BUILD),
+        # An approver may ask too (a second pair of eyes), but not for a campaign sent back to someone else.
+        can_ask=launchable and not waiting and user.has_perm(roles.BUILD)
+        and not (approver and sent_back and not asked_by_user),
         can_withdraw=waiting and asked_by_user,
         can_decide=waiting and approver and not own,
         own_request=own and approver,
         sent_back_comment=campaign.approval_comment if sent_back else "",
         sent_back_by=_sent_back_by(campaign) if sent_back else "",
+        sent_back_to_user=sent_back and asked_by_user,
         approver=approver,
     )
 

@@ -27,10 +27,10 @@ def latest_test_call(campaign: Campaign) -> TestCallStatus | None:
     number = Callee.objects.filter(callee_list_id=test.callee_list_id).values_list("number", flat=True).first() or ""
     record = CallRecord.objects.filter(campaign=test).order_by("-call_time", "-id").first()
     running = running_test_calls(campaign).filter(pk=test.pk).exists()
-    return TestCallStatus(test, number, record, running, _summary(test, number, record))
+    return TestCallStatus(test, number, record, running, _summary(test, record))
 
 
-def _summary(test: Campaign, number: str, record: CallRecord | None) -> str:
+def _summary(test: Campaign, record: CallRecord | None) -> str:
     if record is not None:
         said = [record.get_outcome_display()]
         if record.call_duration:
@@ -44,7 +44,7 @@ def _summary(test: Campaign, number: str, record: CallRecord | None) -> str:
         if test.is_final_on_laaffic:
             return (f"Laaffic says the call is over ({test.get_provider_status_display().lower()}); "
                     "its outcome arrives with the call records.")
-        return f"Sent: {number} should ring in a moment."
+        return "Sent: your phone should ring in a moment."
     if test.status == Status.UNKNOWN:
         return f"No clear answer from Laaffic yet: {test.status_detail}"
     return f"Not sent: {test.status_detail}"

@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
+from django_htmx.http import HttpResponseClientRedirect
 
 from campaigns.models import Campaign
 from campaigns.selectors.approval import approval_panel
@@ -77,19 +78,22 @@ class ApprovalActionView(StudioMixin, View):
         campaign = studio_campaign(pk)
         form = None
         try:
-            level, text = messages.SUCCESS, self.act(request, campaign)
+            done = self.act(request, campaign)
         except ApprovalRefused as refused:
-            level, text = messages.ERROR, refused.message
+            text = refused.message
         except InvalidForm as invalid:
-            level, text, form = messages.ERROR, "", invalid.form
-        campaign.refresh_from_db()
-        if request.htmx:
-            notice = {"level": "success" if level == messages.SUCCESS else "danger", "text": text} if text else None
-            return TemplateResponse(request, APPROVAL_PANEL, approval_context(
-                request, campaign, send_back_form=form, notice=notice, back=back_to(request)))
-        if form is not None:
+            form = invalid.form
             text = " ".join(f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items())
-        messages.add_message(request, level, text)
+        else:
+            # The whole page changes with the state (the lock, the launch): it is shown again, saying what happened.
+            messages.success(request, done)
+            return (HttpResponseClientRedirect if request.htmx else HttpResponseRedirect)(back_to(request))
+        if request.htmx:  # refused: said in the panel, the form keeping what was typed
+            campaign.refresh_from_db()
+            return TemplateResponse(request, APPROVAL_PANEL, approval_context(
+                request, campaign, send_back_form=form, notice=None if form else {"level": "danger", "text": text},
+                back=back_to(request)))
+        messages.error(request, text)
         return HttpResponseRedirect(back_to(request))
 
 
