@@ -48,7 +48,7 @@ class TestCallForm(forms.Form):
         queryset=Callee.objects.none(), label="With the texts of",
         error_messages={"invalid_choice": "Pick one of the callees offered.",
                         "required": "Pick whose texts the test call uses."})
-    key = forms.CharField(widget=forms.HiddenInput, max_length=32, validators=[KEY])
+    key = forms.CharField(label="Call me first", widget=forms.HiddenInput, max_length=32, validators=[KEY])
     next = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
 
     def __init__(self, *args, campaign: Campaign, **kwargs):

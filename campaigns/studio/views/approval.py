@@ -39,6 +39,11 @@ def back_to(request) -> str:
     return reverse("studio:home")
 
 
+def errors_in_words(form) -> str:
+    """A form's errors as one message naming each field, for a page the form is not on."""
+    return " ".join(f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items())
+
+
 def approval_context(request, campaign, *, send_back_form=None, notice=None, back=None) -> dict:
     """What approval_panel.html reads; the pages that include it use this too (templatetags)."""
     panel = approval_panel(campaign, request.user)
@@ -83,7 +88,7 @@ class ApprovalActionView(StudioMixin, View):
             text = refused.message
         except InvalidForm as invalid:
             form = invalid.form
-            text = " ".join(f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items())
+            text = errors_in_words(form)
         else:
             # The whole page changes with the state (the lock, the launch): it is shown again, saying what happened.
             messages.success(request, done)
@@ -163,8 +168,7 @@ class TestCallView(StudioMixin, View):
             return TemplateResponse(request, TEST_CALL_PANEL,
                                     test_call_context(request, campaign, form=form, notice=notice, back=back_to(request)))
         if form is not None and form.errors:
-            notice = {"level": "danger", "text": " ".join(f"{form.fields[name].label or 'Call me first'}: "
-                                                          f"{' '.join(errors)}" for name, errors in form.errors.items())}
+            notice = {"level": "danger", "text": errors_in_words(form)}
         messages.add_message(request, messages.SUCCESS if notice["level"] == "success" else messages.ERROR,
                              notice["text"])
         return HttpResponseRedirect(back_to(request))
