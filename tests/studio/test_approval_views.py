@@ -203,3 +203,8 @@ def test_a_callee_of_another_list_is_not_accepted(simulator, caller):
 def test_without_a_phone_number_the_panel_says_where_to_add_it():
     page = render_tag("{% test_call_panel campaign %}", editor(), CampaignFactory())
     assert 'id="no-phone"' in page and reverse("studio:settings") in page and "<form" not in page
+
+
+def test_a_launched_campaign_without_test_calls_shows_no_test_call_panel(caller):
+    page = render_tag("{% test_call_panel campaign %}", caller, CampaignFactory(status=Status.SUBMITTED))
+    assert page.strip() == '<section id="test-call" hidden></section>'
