@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone as django_timezone
 
 from . import rules, time_zones
 from .contract_fields import model_field
@@ -107,6 +108,11 @@ class Campaign(models.Model):
         FAILED = "failed", "Failed"
         UNKNOWN = "unknown", "Unknown: check before resending"
 
+    class Approval(models.TextChoices):
+        NONE = "none", "Not asked"
+        REQUESTED = "requested", "Waiting for approval"
+        SENT_BACK = "sent_back", "Sent back"
+
     # The settings, each a field of the request (rules.FIELDS).
     # Task
     task_name = model_field("taskName", unique=True)
@@ -199,6 +205,23 @@ class Campaign(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
     )
 
+    # Approval before launch (services/approval.py): locked while requested, the comment of a send-back.
+    approval_state = models.CharField(max_length=10, choices=Approval.choices, default=Approval.NONE, db_index=True)
+    approval_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="approval asked by",
+    )
+    approval_requested_at = models.DateTimeField("approval asked at", null=True, blank=True)
+    approval_comment = models.TextField("sent back with", blank=True)
+
+    # A test call (services/test_calls.py): this campaign sent to one staff member's phone, apart from
+    # `test_of`'s results; `test_key` is the click that asked for it, so a click sends it once.
+    test_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="test_calls",
+        verbose_name="test call of",
+    )
+    test_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+
     # What the people running a campaign set: the request's fields. Call again copies these, and only these.
     SETTINGS_FIELDS = tuple(dict.fromkeys(CAMPAIGN_FIELD_FOR.values()))
     # What the site writes: no form offers them, the admin shows them read-only, Call again starts them anew.
@@ -206,7 +229,8 @@ class Campaign(models.Model):
         "parent", "recall_failed_only", "status", "status_detail", "key_id", "provider_code", "provider_message",
         "submitted_at", "task_id", "provider_status", "progress", "numbers_total", "numbers_called",
         "numbers_success", "numbers_failed", "synced_at", "finished_at", "cancel_requested_at",
-        "records_backfilled_at", "created_at", "updated_at", "created_by",
+        "records_backfilled_at", "created_at", "updated_at", "created_by", "approval_state",
+        "approval_requested_by", "approval_requested_at", "approval_comment", "test_of", "test_key",
     )
 
     class Meta:
@@ -243,13 +267,55 @@ class Campaign(models.Model):
 
     @property
     def is_editable(self):
-        return self.status in (self.Status.DRAFT, self.Status.FAILED)
+        """Not sent (or failed) and not waiting for approval (which locks it)."""
+        return self.status in (self.Status.DRAFT, self.Status.FAILED) and not self.is_waiting_for_approval
+
+    @property
+    def is_waiting_for_approval(self) -> bool:
+        return self.approval_state == self.Approval.REQUESTED
 
     @property
     def is_resend(self):
         """A re-call on its parent's own list is Laaffic's resend of that run; one with a list of its
         own (the numbers left, see selectors/recalls.py) is a new group call."""
         return self.parent_id is not None and self.callee_list_id == self.parent.callee_list_id
+
+
+class CampaignEvent(models.Model):
+    """One line of a campaign's activity log: who did what, when. Appended by the services, never changed."""
+
+    class What(models.TextChoices):
+        CREATED = "created", "Created"
+        EDITED = "edited", "Edited"
+        ASKED = "asked", "Asked for approval"
+        APPROVED = "approved", "Approved"
+        SENT_BACK = "sent_back", "Sent back"
+        WITHDRAWN = "withdrawn", "Withdrew the request for approval"
+        LAUNCHED = "launched", "Launched"
+        TEST_CALLED = "test_called", "Test call"
+        CANCELLED = "cancelled", "Cancelled"
+        CALLED_AGAIN = "called_again", "Called again"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="events", db_index=False)
+    who = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                            related_name="+")
+    what = models.CharField(max_length=16, choices=What.choices)
+    at = models.DateTimeField("when", default=django_timezone.now)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = "campaign activity"
+        verbose_name_plural = "campaign activity"
+        indexes = [models.Index(fields=["campaign", "at", "id"], name="campaign_event_log")]
+
+    def __str__(self):
+        return f"{self.campaign_id}: {self.get_what_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("The activity log is append-only: an event is never changed.")
+        super().save(*args, **kwargs)
 
 
 class Submission(models.Model):

@@ -209,6 +209,9 @@ LAAFFIC_UNKNOWN_GRACE_MINUTES = env.int("LAAFFIC_UNKNOWN_GRACE_MINUTES", default
 # The longest wait between two attempts at a temporary failure (the wait doubles each time).
 LAAFFIC_RETRY_MAX_SECONDS = env.float("LAAFFIC_RETRY_MAX_SECONDS", default=1800.0)
 
+# Whether an approver may approve (and so launch) a campaign they asked approval for themselves.
+APPROVE_OWN_REQUESTS = env.bool("APPROVE_OWN_REQUESTS", default=False)
+
 
 # Largest CSV file staff may upload as a callee or do-not-call list.
 CALLEE_IMPORT_MAX_MB = env.int("CALLEE_IMPORT_MAX_MB", default=50)

@@ -8,11 +8,11 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from ..forms import CampaignForm, SmsTemplateForm, VoiceFileForm
-from ..models import Campaign, SmsTemplate, Submission, VoiceFile
+from ..models import Campaign, CampaignEvent, SmsTemplate, Submission, VoiceFile
 from ..selectors.campaigns import campaign_review
 from ..selectors.lists import callee_counts, callees_of
 from ..services import bodies
-from ..services.campaigns import campaign_queue
+from ..services.campaigns import CampaignLocked, campaign_queue, campaign_save
 from .mixins import ReadOnlyMixin
 from .tracking import CampaignTrackingMixin
 
@@ -53,6 +53,32 @@ class SubmissionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     readonly_fields = [f.name for f in Submission._meta.fields]
 
 
+class CampaignEventInline(ReadOnlyMixin, admin.TabularInline):
+    model = CampaignEvent
+    extra = 0
+    can_delete = False
+    fields = ("at", "who", "what", "detail")
+    readonly_fields = fields
+    verbose_name_plural = "activity"
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CampaignEvent)
+class CampaignEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """The activity log, for operators: read-only for everyone, superusers included."""
+
+    list_display = ("at", "campaign", "who", "what", "detail")
+    list_filter = ("what",)
+    list_select_related = ("campaign", "who")
+    search_fields = ("campaign__task_name", "detail")
+    readonly_fields = ("at", "campaign", "who", "what", "detail")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 # The fields the site writes, shown read-only in three groups (all of them are Campaign.SYSTEM_FIELDS).
 OUTCOME_FIELDS = ("status", "status_detail", "key_id", "provider_code", "provider_message")
 RECALL_FIELDS = ("parent", "recall_failed_only")
@@ -89,7 +115,7 @@ class CampaignAdmin(CampaignTrackingMixin, admin.ModelAdmin):
     search_fields = ("task_name", "key_id")
     autocomplete_fields = ("callee_list",)
     actions = ["submit_to_laaffic", "cancel_on_laaffic", "call_again", "fetch_call_results"]
-    inlines = [SubmissionInline]
+    inlines = [SubmissionInline, CampaignEventInline]
     readonly_fields = Campaign.SYSTEM_FIELDS
     fieldsets = campaign_fieldsets(WINDOW_INPUTS)
 
@@ -144,9 +170,10 @@ class CampaignAdmin(CampaignTrackingMixin, admin.ModelAdmin):
         return request.user.has_perm("campaigns.submit_campaign")
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        try:
+            campaign_save(obj, user=request.user)
+        except CampaignLocked as locked:  # asked for approval while this form was open
+            self.message_user(request, f"Not saved: {locked.message}", messages.ERROR)
         for note in getattr(form, "notes", []):
             self.message_user(request, note, messages.WARNING)
 

@@ -104,7 +104,7 @@ class CampaignTrackingMixin:
                 "campaigns": campaigns,
                 "cancellable": [campaign for campaign in campaigns if campaign_cancellable(campaign)]})
         for campaign in campaigns:
-            outcome = campaign_cancel(campaign)
+            outcome = campaign_cancel(campaign, user=request.user)
             self.message_user(request, outcome.message, messages.SUCCESS if outcome.ok else messages.ERROR)
         return None
 

@@ -5,13 +5,13 @@ from dataclasses import dataclass
 
 import re
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from .. import rules
 from ..importers import phones
 from ..importers.callees import FileFormat
-from ..models import Callee, CalleeList, ImportJob
+from ..models import Callee, CalleeList, Campaign, ImportJob
 from ..services import imports
 
 _NUMBER_TYPED = re.compile(r"\+?[0-9][0-9\s\-.()]*")
@@ -34,12 +34,17 @@ def callee_counts(list_ids) -> dict[int, int]:
                 .values_list("callee_list").annotate(n=Count("*")))
 
 
+def callee_lists():
+    """The lists people work with: not the one-number lists that test calls make for themselves."""
+    return CalleeList.objects.exclude(Exists(Campaign.objects.filter(callee_list=OuterRef("pk"), test_of__isnull=False)))
+
+
 def callee_lists_overview():
     """Every list with its last finished import (`last_import_at`, `last_import_name`); counts come from
     callee_counts() for the lists of one page."""
     last = (ImportJob.objects.filter(callee_list=OuterRef("pk"), status=ImportJob.Status.DONE)
             .order_by("-finished_at"))
-    return CalleeList.objects.annotate(last_import_at=Subquery(last.values("finished_at")[:1]),
+    return callee_lists().annotate(last_import_at=Subquery(last.values("finished_at")[:1]),
                                        last_import_name=Subquery(last.values("original_name")[:1]))
 
 

@@ -11,18 +11,21 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from .. import rules
 from ..laaffic import LaafficClient, LaafficError
-from ..laaffic.codes import Code
-from ..models import Callee, CalleeList, Campaign, SmsTemplate, Submission, VoiceFile
+from ..laaffic.codes import FINAL_STATUSES, Code
+from ..models import CallRecord, Callee, CalleeList, Campaign, CampaignEvent, SmsTemplate, Submission, VoiceFile
 from ..selectors.recalls import recall_plan
 from . import bodies
+from .activity import event_record
 
 log = logging.getLogger(__name__)
 Status = Campaign.Status
+Approval = Campaign.Approval
+What = CampaignEvent.What
 Outcome = Submission.Outcome
 # Stands in for the id a recorded file gets when it is uploaded at submission.
 PENDING_UPLOAD = "(uploaded when submitted)"
@@ -30,6 +33,14 @@ PENDING_UPLOAD = "(uploaded when submitted)"
 STALE_AFTER = timedelta(seconds=60)
 # Temporary failures are retried this many times, by the worker and the commands alike (submit_retry_delay).
 MAX_SUBMIT_RETRIES = 8
+
+
+class CampaignLocked(Exception):
+    """An edit of a campaign that cannot change now (waiting for approval, or sent)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
 
 class InvalidCampaign(Exception):
@@ -128,6 +139,36 @@ def campaign_load(body, *, user=None) -> Campaign:
         )
     campaign.voice_file = _voice_file_from_body(body)
     campaign.save()
+    event_record(campaign, What.CREATED, user, "Loaded from a request body.")
+    return campaign
+
+
+def campaign_edit_refusal(campaign: Campaign) -> str:
+    """Why `campaign`'s settings cannot be changed now, or ''."""
+    if campaign.is_waiting_for_approval:
+        return (f"{campaign} is waiting for approval, so it cannot be changed. Withdraw the request "
+                "(whoever asked can), or wait for an approver to send it back.")
+    if not campaign.is_editable:
+        return f"{campaign} has been launched ({campaign.get_status_display()}): it is a record of what was sent."
+    return ""
+
+
+def campaign_save(campaign: Campaign, *, user=None) -> Campaign:
+    """Store a new campaign, or the edited settings of one, and log it (created / edited). An edit of a
+    campaign waiting for approval or launched raises CampaignLocked: the stored row decides, under a lock."""
+    with transaction.atomic():
+        if campaign._state.adding:
+            campaign.created_by = campaign.created_by or (user if getattr(user, "pk", None) else None)
+            campaign.save()
+            event_record(campaign, What.CREATED, user)
+            return campaign
+        stored = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        refusal = campaign_edit_refusal(stored)
+        if refusal:
+            raise CampaignLocked(refusal)
+        # Only the settings: what the site writes (status, approval...) is not the editor's to overwrite.
+        campaign.save(update_fields=[*Campaign.SETTINGS_FIELDS, "updated_at"])
+        event_record(campaign, What.EDITED, user)
     return campaign
 
 
@@ -167,7 +208,8 @@ def free_name(model, wanted: str) -> str:
 
 
 def campaign_queue(campaign: Campaign, *, user=None) -> SubmitResult:
-    """Check a campaign and move it to the queue, once; the worker sends it when the transaction commits."""
+    """Check a campaign and move it to the queue, once (the launch); the worker sends it when the
+    transaction commits."""
     result = _queue(campaign, user)
     if result.queued:
         _enqueue_submit(campaign.pk, getattr(user, "pk", None))
@@ -212,18 +254,35 @@ def _queue(campaign: Campaign, user) -> SubmitResult:
         listed = "; ".join(f"{p.field}: {p.message}" for p in problems[:5])
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
         return SubmitResult(campaign.status, f"{campaign} was not submitted: {listed}{more}")
-    moved = Campaign.objects.filter(pk=campaign.pk, status__in=[Status.DRAFT, Status.FAILED]).update(
-        status=Status.QUEUED, status_detail="Waiting to be sent to Laaffic.", updated_at=timezone.now(),
-    )
+    moved = (Campaign.objects.filter(pk=campaign.pk, status__in=[Status.DRAFT, Status.FAILED])
+             .exclude(approval_state=Approval.REQUESTED)
+             .update(status=Status.QUEUED, status_detail="Waiting to be sent to Laaffic.", updated_at=timezone.now()))
     if not moved:
         campaign.refresh_from_db()
         return SubmitResult(campaign.status, campaign_refusal(campaign) or f"{campaign} changed meanwhile.")
     log.info("campaign %s queued by %s", campaign.pk, user)
+    if campaign.test_of_id is None:  # a test call is logged on the campaign it tests
+        event_record(campaign, What.LAUNCHED, user)
     return SubmitResult(Status.QUEUED, f"{campaign} is queued for sending.", queued=True)
 
 
+def running_test_calls(campaign: Campaign):
+    """`campaign`'s test calls that may still ring: not sent yet, or sent and neither reported (a call
+    record) nor seen final on Laaffic."""
+    reported = Exists(CallRecord.objects.filter(campaign=OuterRef("pk")))
+    return campaign.test_calls.filter(
+        Q(status__in=[Status.QUEUED, Status.SUBMITTING, Status.UNKNOWN])
+        | Q(status=Status.SUBMITTED) & ~Q(provider_status__in=FINAL_STATUSES) & ~reported)
+
+
 def campaign_refusal(campaign: Campaign) -> str:
-    """Why a campaign in its current status cannot be submitted, or ''."""
+    """Why a campaign cannot be launched now, or '': its status, a request for approval, a test call."""
+    if campaign.is_waiting_for_approval:
+        return (f"{campaign} is waiting for approval: an approver launches it with Approve and launch "
+                "(or sends it back).")
+    if campaign.status in (Status.DRAFT, Status.FAILED) and campaign.pk and running_test_calls(campaign).exists():
+        return (f"A test call of {campaign} is still under way. Wait for its outcome (a minute or two) "
+                "before launching.")
     return {
         Status.QUEUED: f"{campaign} is already waiting to be sent.",
         Status.SUBMITTING: f"{campaign} is being sent right now.",

@@ -19,10 +19,11 @@ from ..laaffic import records as laaffic_records
 from ..laaffic.codes import (
     CANCELLABLE_STATUSES, FINAL_STATUSES, RESENDABLE_STATUSES, CallType, Code, ProviderStatus,
 )
-from ..models import CallRecord, Callee, CalleeList, Campaign, Submission
+from ..models import CallRecord, Callee, CalleeList, Campaign, CampaignEvent, Submission
 from ..rules import TEXT_FIELDS, Problem
 from ..selectors.recalls import RecallPlan, recall_plan
 from . import bodies
+from .activity import event_record
 from .campaigns import (
     InvalidCampaign, SubmitResult, campaign_problems, campaign_queue, campaign_submit_now, free_name, laaffic_client,
 )
@@ -154,7 +155,7 @@ def campaign_refresh(campaign: Campaign) -> str:
 # Cancel
 
 
-def campaign_cancel(campaign: Campaign, *, client: LaafficClient | None = None) -> Outcome:
+def campaign_cancel(campaign: Campaign, *, user=None, client: LaafficClient | None = None) -> Outcome:
     """Cancel a waiting or calling campaign on Laaffic, once."""
     client = client or laaffic_client()
     if campaign.status != Status.SUBMITTED:
@@ -179,6 +180,7 @@ def campaign_cancel(campaign: Campaign, *, client: LaafficClient | None = None) 
     Campaign.objects.filter(pk=campaign.pk).update(
         provider_status=ProviderStatus.CANCELLED, finished_at=timezone.now(),
         status_detail="Cancelled on Laaffic: no more calls are made.")
+    event_record(campaign, CampaignEvent.What.CANCELLED, user)
     try:  # the counts as they stay (a final task is not synced again): Call again reads them
         campaign_sync(Campaign.objects.get(pk=campaign.pk), client)
     except LaafficError as error:
@@ -212,6 +214,7 @@ def campaign_recall_create(parent: Campaign, task_name: str, *, failed_only: boo
         if problems:
             raise InvalidCampaign(problems)  # the new list goes with the transaction
         child.save()
+        event_record(child, CampaignEvent.What.CREATED, user, f"To call {parent} again: {plan.summary}")
     return child, plan
 
 
@@ -221,6 +224,7 @@ def campaign_call_again(parent: Campaign, task_name: str, *, failed_only: bool, 
     through the worker (`campaign_queue`), or in this process with `now` (`campaign_submit_now`)."""
     child, plan = campaign_recall_create(parent, task_name, failed_only=failed_only, user=user)
     result = campaign_submit_now(child) if now else campaign_queue(child, user=user)
+    event_record(parent, CampaignEvent.What.CALLED_AGAIN, user, f"As {child}: {plan.summary} {result.message}")
     return child, plan, result
 
 

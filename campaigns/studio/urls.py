@@ -28,4 +28,10 @@ urlpatterns = [
          name="list_import_progress"),
     path("lists/<int:pk>/imports/<int:job_id>/not-imported.csv", views.ImportRejectedView.as_view(),
          name="list_import_rejected"),
+    # Approval and the test call (views/approval.py): panels of the review and campaign pages.
+    path("campaigns/<int:pk>/approval/ask/", views.ApprovalAskView.as_view(), name="approval_ask"),
+    path("campaigns/<int:pk>/approval/withdraw/", views.ApprovalWithdrawView.as_view(), name="approval_withdraw"),
+    path("campaigns/<int:pk>/approval/approve/", views.ApprovalApproveView.as_view(), name="approval_approve"),
+    path("campaigns/<int:pk>/approval/send-back/", views.ApprovalSendBackView.as_view(), name="approval_send_back"),
+    path("campaigns/<int:pk>/test-call/", views.TestCallView.as_view(), name="test_call"),
 ]

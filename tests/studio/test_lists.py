@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns.models import Callee, CalleeList, ImportJob, SuppressedNumber
-from tests.factories import CalleeFactory, CalleeListFactory
+from tests.factories import CalleeFactory, CalleeListFactory, CampaignFactory
 from tests.studio.factories import UserFactory, approver, editor
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +98,17 @@ def test_editors_and_approvers_see_the_lists_with_their_counts_and_last_import(m
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("studio:lists"))
     assert len(many) == len(few)  # callees counted for the page's lists in one query, not one per list
+
+
+def test_the_one_number_lists_of_test_calls_are_not_among_the_lists(erin):
+    spring = CalleeListFactory(name="Spring")
+    campaign = CampaignFactory(task_name="Spring sale", callee_list=spring, callees=1)
+    test_list = CalleeListFactory(name="Spring sale test 1 (test call)")
+    CampaignFactory(task_name="Spring sale test 1", callee_list=test_list, callees=1, test_of=campaign)
+
+    rows = erin.get(reverse("studio:lists")).content.decode().split('id="lists"')[1]
+
+    assert "Spring" in rows and "(test call)" not in rows
 
 
 # Creating a list

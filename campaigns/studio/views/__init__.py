@@ -1,9 +1,12 @@
+from .approval import (ApprovalApproveView, ApprovalAskView, ApprovalSendBackView, ApprovalWithdrawView,
+                       TestCallView)
 from .auth import (LoginView, LogoutView, PasswordChangeView, PasswordResetConfirmView, PasswordResetSentView,
                    PasswordResetView)
 from .home import HomeView
 from .settings import SettingsView, TimeZoneView, zone_clock
 
-__all__ = ["HomeView", "LoginView", "LogoutView", "PasswordChangeView", "PasswordResetConfirmView",
+__all__ = ["ApprovalApproveView", "ApprovalAskView", "ApprovalSendBackView", "ApprovalWithdrawView", "TestCallView",
+           "HomeView", "LoginView", "LogoutView", "PasswordChangeView", "PasswordResetConfirmView",
            "PasswordResetSentView", "PasswordResetView", "SettingsView", "TimeZoneView", "zone_clock"]
 
 # Lists
