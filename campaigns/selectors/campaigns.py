@@ -101,3 +101,37 @@ def campaign_cancellable(campaign: Campaign) -> bool:
     """Whether Cancel can stop it: running on Laaffic, waiting or calling, or not synced yet (then the
     cancel asks Laaffic first)."""
     return campaign.status == Campaign.Status.SUBMITTED and campaign.provider_status in (None, *CANCELLABLE_STATUSES)
+
+
+def window_notes(campaign: Campaign) -> list[str]:
+    """What was done to the calling windows typed: each one that crosses midnight in Laaffic's zone is
+    sent as two (bodies.provider_windows)."""
+    zone, here = bodies.provider_tz().key, timezone.get_current_timezone_name()
+    notes = []
+    for start, end in bodies.joined_windows(campaign.calling_windows or []):
+        if not (start and end and start > end):
+            continue
+        sent = " and ".join(f"{a}–{b}" for a, b in rules.windows_split_at_midnight([(start, end)]))
+        typed = ""
+        if here != zone:
+            local = bodies.typed_windows([{"start": start, "end": end}], campaign.send_time)[0]
+            typed = f"Your window {local[0]:%H:%M}–{local[1]:%H:%M} ({here}) is "
+        what = f"{typed}{start}–{end} in Laaffic's zone ({zone})" if typed else f"{start}–{end} ({zone})"
+        notes.append(f"{what[0].upper()}{what[1:]} runs past midnight there, so it is sent as two windows: {sent}.")
+    return notes
+
+
+def start_warning(campaign: Campaign) -> str:
+    """Why calls will not start when the campaign does (a start outside every calling window), or ''."""
+    windows = [(w.get("start"), w.get("end")) for w in campaign.calling_windows or []]
+    if not windows:
+        return ""
+    start = campaign.send_time or timezone.now()
+    there = start.astimezone(bodies.provider_tz())
+    if rules.in_windows(f"{there:%H:%M}", windows):
+        return ""
+    opens = next((a for a, _ in sorted(windows) if a > f"{there:%H:%M}"), min(a for a, _ in windows))
+    when = (f"It starts at {timezone.localtime(start):%Y-%m-%d %H:%M} your time" if campaign.send_time
+            else "Launched now, it would start")
+    return (f"{when} ({there:%H:%M} in Laaffic's zone, {bodies.provider_tz().key}), outside every calling window: "
+            f"no call is made until a window opens (next at {opens} there).")

@@ -15,4 +15,10 @@ urlpatterns = [
     path("settings/", views.SettingsView.as_view(), name="settings"),
     path("settings/time-zone/", views.TimeZoneView.as_view(), name="time_zone"),
     path("settings/time-zone/clock/", views.zone_clock, name="zone_clock"),
+    # The campaign builder
+    path("campaigns/new/", views.CampaignNewView.as_view(), name="campaign_new"),
+    path("campaigns/new/audience-counts/", views.audience_counts, name="campaign_audience_counts"),
+    path("campaigns/<int:pk>/edit/<slug:step>/", views.CampaignStepView.as_view(), name="campaign_step"),
+    path("campaigns/<int:pk>/edit/sms/preview/", views.sms_preview, name="campaign_sms_preview"),
+    path("campaigns/<int:pk>/launch/", views.CampaignLaunchView.as_view(), name="campaign_launch"),
 ]
