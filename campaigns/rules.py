@@ -110,6 +110,17 @@ def tts_voices(language: str) -> list[TtsVoice]:
     return sorted(rows, key=lambda row: not row.default)
 
 
+def tts_voice_name(language: str, accent: str = "") -> str:
+    """A text-to-speech language and accent by name, "English (United Kingdom)"; a code the tables do not
+    know is shown as the code."""
+    name = LANGUAGES.get(language) or next((row.language_name for row in TTS_VOICES if row.language == language),
+                                           f"language code {language}")
+    if not accent:
+        return name
+    accent_name = next((row.accent_name for row in tts_voices(language) if row.accent == accent), f"accent code {accent}")
+    return f"{name} ({accent_name})"
+
+
 # The table
 
 class Kind(StrEnum):

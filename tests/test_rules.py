@@ -415,3 +415,10 @@ def test_a_clock_time_is_in_a_window_from_its_start_to_its_end():
     assert rules.in_windows("09:00", windows) and rules.in_windows("18:00", windows)
     assert not rules.in_windows("13:00", windows) and not rules.in_windows("08:59", windows)
     assert rules.in_windows("03:00", [])
+
+
+def test_a_voice_is_named_by_language_and_accent_and_an_unknown_code_shown_as_such():
+    assert rules.tts_voice_name("EN", "44") == "English (United Kingdom)"
+    assert rules.tts_voice_name("IN", "91") == "Hindi (India)"
+    assert rules.tts_voice_name("EN") == "English"
+    assert rules.tts_voice_name("FR", "33") == "language code FR (accent code 33)"

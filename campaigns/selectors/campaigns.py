@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from django.core.paginator import Page, Paginator
 from django.utils import timezone
@@ -112,12 +112,13 @@ def window_notes(campaign: Campaign) -> list[str]:
         if not (start and end and start > end):
             continue
         sent = " and ".join(f"{a}–{b}" for a, b in rules.windows_split_at_midnight([(start, end)]))
-        typed = ""
-        if here != zone:
+        if here == zone:
+            said = f"{start}–{end} runs past midnight in Laaffic's zone ({zone})"
+        else:
             local = bodies.typed_windows([{"start": start, "end": end}], campaign.send_time)[0]
-            typed = f"Your window {local[0]:%H:%M}–{local[1]:%H:%M} ({here}) is "
-        what = f"{typed}{start}–{end} in Laaffic's zone ({zone})" if typed else f"{start}–{end} ({zone})"
-        notes.append(f"{what[0].upper()}{what[1:]} runs past midnight there, so it is sent as two windows: {sent}.")
+            said = (f"Your window {local[0]:%H:%M}–{local[1]:%H:%M} ({here}) is {start}–{end} in Laaffic's zone "
+                    f"({zone}), past midnight there")
+        notes.append(f"{said}, so it is sent as two windows: {sent}.")
     return notes
 
 
@@ -130,8 +131,12 @@ def start_warning(campaign: Campaign) -> str:
     there = start.astimezone(bodies.provider_tz())
     if rules.in_windows(f"{there:%H:%M}", windows):
         return ""
-    opens = next((a for a, _ in sorted(windows) if a > f"{there:%H:%M}"), min(a for a, _ in windows))
-    when = (f"It starts at {timezone.localtime(start):%Y-%m-%d %H:%M} your time" if campaign.send_time
-            else "Launched now, it would start")
-    return (f"{when} ({there:%H:%M} in Laaffic's zone, {bodies.provider_tz().key}), outside every calling window: "
-            f"no call is made until a window opens (next at {opens} there).")
+    clock = f"{there:%H:%M}"
+    opens = next((a for a, _ in sorted(windows) if a > clock), min(a for a, _ in windows))
+    day = there.date() + timedelta(days=opens < clock)
+    opens_here = timezone.localtime(rules.wall_time(datetime.combine(day, time.fromisoformat(opens)),
+                                                    bodies.provider_tz()))
+    when = "It starts" if campaign.send_time else "Launched now, it would start"
+    return (f"{when} at {timezone.localtime(start):%Y-%m-%d %H:%M} your time ({clock} in Laaffic's zone, "
+            f"{bodies.provider_tz().key}), outside every calling window: no call is made until one opens, "
+            f"at {opens} there ({opens_here:%H:%M} your time).")

@@ -56,9 +56,9 @@ def time_input():
     return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-def window_fields() -> tuple[forms.TimeField, forms.TimeField]:
-    return (forms.TimeField(label="From", required=False, widget=time_input()),
-            forms.TimeField(label="Until", required=False, widget=time_input()))
+def window_fields(number: int) -> tuple[forms.TimeField, forms.TimeField]:
+    return (forms.TimeField(label=f"Window {number} from", required=False, widget=time_input()),
+            forms.TimeField(label=f"Window {number} until", required=False, widget=time_input()))
 
 
 class RadioCards(Field):
@@ -104,7 +104,7 @@ class StepForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        self.helper.layout = Layout(*self.layout(), Hidden("_shown", ",".join(self.fields)))
+        self.helper.layout = Layout(*_pruned(self.layout(), self.fields), Hidden("_shown", ",".join(self.fields)))
 
     def initial_values(self, campaign) -> dict:
         return {name: getattr(campaign, f"{name}_id" if name in ("callee_list", "voice_file", "sms_template")
@@ -314,8 +314,7 @@ class MessageForm(StepForm):
                Row(Column("language"), Column("language_code")), Row(Column("accent"), Column("accent_code")),
                Field("voice_gender", css_class="d-flex gap-3"), "speaking_rate"]
         recording = ["voice_file", "upload_audio", "upload_name"]
-        return [RadioCards("source"), *[item for item in tts + recording if _shows(item, self.fields)],
-                "loop_count",
+        return [RadioCards("source"), *tts, *recording, "loop_count",
                 Fieldset("After the message", Switch("hang_up_sms"), Switch("to_agents"), css_class="mt-4")]
 
     def clean(self):
@@ -414,8 +413,7 @@ class SmsForm(StepForm):
     def layout(self):
         if "sms_mode" not in self.fields:
             return [Switch("hang_up_sms")]
-        message = [item for item in ("sms_template", "sms_content", Row(Column("sms_app_id"), Column("sms_sender_id")))
-                   if _shows(item, self.fields)]
+        message = ["sms_template", "sms_content", Row(Column("sms_app_id"), Column("sms_sender_id"))]
         triggers = []
         for trigger, detail in self.TRIGGERS.items():
             triggers.append(Switch(trigger))
@@ -489,9 +487,9 @@ class ScheduleForm(StepForm):
     max_ringing_seconds = form_field("maxRingingTime", required=False)
     delay_play_seconds = form_field("delayPlay", required=False)
     delay_hangup_seconds = form_field("delayHangup", required=False)
-    window_1_start, window_1_end = window_fields()
-    window_2_start, window_2_end = window_fields()
-    window_3_start, window_3_end = window_fields()
+    window_1_start, window_1_end = window_fields(1)
+    window_2_start, window_2_end = window_fields(2)
+    window_3_start, window_3_end = window_fields(3)
 
     def initial_values(self, campaign):
         values = super().initial_values(campaign)
@@ -515,10 +513,11 @@ class ScheduleForm(StepForm):
         start = [Row(Column("start_date"), Column("start_time"))] if "start_date" in self.fields else []
         return [
             Field("start_mode", css_class="d-flex gap-3"), *start,
-            HTML('{% if form.start_there %}<p class="form-text" id="start-there">{{ form.start_there }}</p>{% endif %}'),
+            HTML('<p class="form-text" id="start-there">{{ form.start_there }}</p>'),
             Fieldset(f"Calling windows (your time, {zone})",
                      HTML(f'<p class="form-text">Up to {WINDOW_COUNT} daily windows; calls are only made inside them. '
-                          "Leave them empty to call at any time.</p>"), *windows),
+                          "Leave them empty to call at any time.</p>"), *windows,
+                     HTML('<p class="form-text" id="windows-there">{{ form.windows_there }}</p>')),
             Details("Call timing (the defaults suit most campaigns)", Row(Column("max_call_seconds"),
                     Column("max_ringing_seconds")), Row(Column("delay_play_seconds"), Column("delay_hangup_seconds"))),
         ]
@@ -540,15 +539,24 @@ class ScheduleForm(StepForm):
 
     @property
     def start_there(self) -> str:
-        """The start in Laaffic's zone, beside the one typed."""
+        """The start in Laaffic's zone, beside the one typed (or the time there now)."""
+        zone = bodies.provider_tz()
         try:
             day = datetime.strptime(self.current("start_date"), "%Y-%m-%d").date()
             clock = datetime.strptime(self.current("start_time")[:5], "%H:%M").time()
             moment = rules.wall_time(datetime.combine(day, clock), timezone.get_current_timezone())
         except ValueError:
-            return ""
-        zone = bodies.provider_tz()
+            return f"Laaffic calls by its own clock, in {zone.key}, where it is {timezone.now().astimezone(zone):%H:%M} now."
         return f"That is {moment.astimezone(zone):%Y-%m-%d %H:%M} in Laaffic's zone ({zone.key})."
+
+    @property
+    def windows_there(self) -> str:
+        """The stored windows as Laaffic gets them."""
+        windows = self.campaign.calling_windows or []
+        if not windows:
+            return ""
+        sent = ", ".join(f"{w.get('start')}–{w.get('end')}" for w in windows)
+        return f"Sent to Laaffic in its zone ({bodies.provider_tz().key}) as {sent}."
 
     def clean(self):
         cleaned = super().clean()
@@ -629,11 +637,21 @@ class AgentsForm(StepForm):
         return [Switch("to_agents"), *rest[:1], *pacing, *rest[1:]]
 
 
-def _shows(item, fields) -> bool:
-    """Whether a layout item holds a field the form shows."""
-    if isinstance(item, str):
-        return item in fields
-    return any(_shows(child, fields) for child in getattr(item, "fields", []))
+def _pruned(items, fields) -> list:
+    """The layout without the fields the form does not show (and the rows and columns left empty)."""
+    kept = []
+    for item in items:
+        if isinstance(item, str):
+            if item in fields:
+                kept.append(item)
+        elif hasattr(item, "fields") and not isinstance(item, (HTML, Hidden)):
+            children = _pruned(item.fields, fields)
+            if any(not isinstance(child, HTML) for child in children):
+                item.fields = children
+                kept.append(item)
+        else:
+            kept.append(item)
+    return kept
 
 
 FORMS = {form.step.slug: form for form in (AudienceForm, MessageForm, SmsForm, ScheduleForm, AgentsForm)}

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.decorators.http import require_GET, require_POST
 
+from campaigns import rules
 from campaigns.models import CalleeList, Campaign
 from campaigns.selectors.campaigns import campaign_review, start_warning, window_notes
 from campaigns.selectors.lists import audience_counts as list_audience_counts
@@ -159,6 +160,7 @@ def review_page(request, campaign):
         "notes": window_notes(campaign), "warning": start_warning(campaign),
         "user_zone": timezone.get_current_timezone_name(), "provider_zone": bodies.provider_tz().key,
         "before": builder.neighbours(campaign, builder.REVIEW)[0],
+        "voice_name": rules.tts_voice_name(campaign.language, campaign.accent),
     }
     if roles.role_of(request.user) is roles.EDITOR:
         context["launchers"], context["more_launchers"] = roles.launchers()

@@ -1,0 +1,148 @@
+"""The campaign builder in Chromium: an approver goes from a list to a launched campaign, step by step."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from campaigns.models import Campaign, StaffProfile, Submission, SuppressedNumber
+from tests.e2e.test_studio import log_in
+from tests.factories import CalleeFactory, CalleeListFactory, CampaignFactory
+from tests.studio.factories import approver
+
+
+def step_title(page):
+    return page.locator("#step-title")
+
+
+@pytest.mark.browser_context_args(timezone_id="UTC")
+def test_an_approver_builds_a_campaign_fixes_a_mistake_on_its_step_and_launches_it(
+        page, live_server, simulator, save_screenshot):
+    alex = approver(first_name="Alex")
+    customers = CalleeListFactory(name="Spring customers", text_names={"text1": "Name"})
+    for number, name in (("8613800000001", "Ana"), ("8613800000002", "Ben"), ("8613800000003", "Chen")):
+        CalleeFactory(callee_list=customers, number=number, text1=name)
+    SuppressedNumber.objects.create(number="8613800000003", reason="asked not to be called")
+    log_in(page, live_server, alex)
+
+    page.get_by_role("link", name="New campaign").click()
+    page.get_by_label("Task name").fill("Spring sale")
+    page.get_by_label("Callee list").select_option(label="Spring customers")
+    expect(page.locator("#audience-counts")).to_contain_text(
+        "3 numbers in this list; 1 is on the do-not-call list and will not be called.")
+    page.get_by_label("Voice app ID").fill("voiceApp1")
+    save_screenshot("builder-1-audience")
+    page.get_by_role("button", name="Create the draft and go on").click()
+
+    expect(step_title(page)).to_have_text("Message")
+    campaign = Campaign.objects.get(task_name="Spring sale")
+    assert (campaign.status, campaign.callee_list, campaign.created_by) == (Campaign.Status.DRAFT, customers, alex)
+    # Text-to-speech is the default, in English by name; the accents are those of English.
+    expect(page.get_by_label("Text-to-speech")).to_be_checked()
+    expect(page.get_by_label("Language", exact=True)).to_have_value("EN")
+    page.get_by_label("Accent", exact=True).select_option(label="United Kingdom")
+    page.get_by_label("Send a hang-up SMS after each call").check()
+    page.get_by_label("Put answered calls through to your agents").check()
+    page.get_by_role("button", name="Next").click()
+
+    # Nothing to say: the step says so on its own field, and keeps what was chosen.
+    error = page.locator("#div_id_tts_text .invalid-feedback")
+    expect(error).to_have_text("Text to speak is required for text-to-speech.")
+    expect(page.get_by_label("Accent", exact=True)).to_have_value("44")
+    save_screenshot("builder-2-message-error")
+    page.get_by_label("Text to speak").fill("Hello, our spring sale starts today.")
+    expect(page.locator("#tts-counter")).to_have_text("36 / 1000 characters")
+    save_screenshot("builder-2-message")
+    page.get_by_role("button", name="Next").click()
+
+    expect(step_title(page)).to_have_text("Hang-up SMS")
+    page.get_by_label("SMS text").fill("Hi ${text1}, the sale is on: 20% off €50+")
+    expect(page.locator("#sms-filled")).to_have_text("Hi Ana, the sale is on: 20% off €50+")
+    expect(page.locator("#sms-count")).to_contain_text("37 characters (GSM-7) · 1 SMS")
+    page.get_by_label("Preview for").select_option(label="8613800000002 · text1 (Name): Ben")
+    expect(page.locator("#sms-filled")).to_have_text("Hi Ben, the sale is on: 20% off €50+")
+    page.get_by_label("SMS app ID").fill("smsApp01")
+    page.get_by_label("SMS after a failed call").check()
+    save_screenshot("builder-3-sms")
+    page.get_by_role("button", name="Next").click()
+
+    expect(step_title(page)).to_have_text("Schedule")
+    expect(page.get_by_label("As soon as it is launched")).to_be_checked()
+    save_screenshot("builder-4-schedule")
+    page.get_by_role("button", name="Next").click()
+
+    expect(step_title(page)).to_have_text("Agents")
+    expect(page.locator("#fixed-outbound_control")).to_contain_text("Proportional")  # one option: not asked
+    page.get_by_label("Agent group ID").fill("12")
+    page.get_by_label("Calls per agent").fill("2")
+    page.get_by_label("After the message has played").check()
+    save_screenshot("builder-5-agents")
+    page.get_by_role("button", name="Back").click()
+
+    # Back keeps everything: the schedule, then the agents as typed.
+    expect(step_title(page)).to_have_text("Schedule")
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_label("Agent group ID")).to_have_value("12")
+    page.get_by_role("button", name="Next").click()
+
+    expect(page.get_by_role("heading", name="Spring sale")).to_be_visible()
+    expect(page.locator("#review-callees")).to_have_text(
+        "2 numbers from “Spring customers” (1 on the do-not-call list left out)")
+    expect(page.locator("#review-sms")).to_contain_text("The first callee gets: “Hi Ana, the sale is on: 20% off €50+”")
+    expect(page.locator("#review-agents")).to_have_text("Agent group 12, after the message has played")
+    expect(page.locator("#problems")).to_have_count(0)
+    save_screenshot("builder-6-review")
+    page.get_by_role("button", name="Launch").click()
+
+    page.wait_for_url(re.compile(rf"/campaigns/{campaign.pk}/$"))
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.SUBMITTED
+    assert Submission.objects.filter(campaign=campaign).count() == 1
+    sent = [r["body"] for r in simulator.requests if r["path"] == "voice/group/call/send"]
+    assert len(sent) == 1
+    body = sent[0]
+    assert [c["calleeNumber"] for c in body["numberInfoList"]] == ["8613800000001", "8613800000002"]
+    assert (body["lan"], body["accent"], body["text"]) == ("EN", "44", "Hello, our spring sale starts today.")
+    assert (body["hangUpSms"], body["smsContent"], body["failedPush"], body["successPush"]) == (
+        1, "Hi ${text1}, the sale is on: 20% off €50+", 1, 0)
+    assert (body["toSeat"], body["sipGroupId"], body["outboundControl"], body["toSeatType"]) == (1, 12, 1, 1)
+
+
+@pytest.mark.browser_context_args(timezone_id="Europe/Madrid")
+def test_a_window_past_midnight_in_laaffics_zone_is_sent_as_two_and_a_fourth_is_refused(
+        page, live_server, save_screenshot, settings):
+    settings.LAAFFIC_TIME_ZONE = "Asia/Shanghai"
+    alex = approver()
+    StaffProfile.objects.create(user=alex, time_zone="Europe/Madrid")
+    campaign = CampaignFactory(task_name="Evening calls")
+    log_in(page, live_server, alex)
+    page.goto(f"{live_server.url}/campaigns/{campaign.pk}/edit/schedule/")
+
+    # 14:00-20:00 in Madrid (winter, UTC+1) is 21:00-03:00 in Shanghai (UTC+8): past midnight there.
+    page.get_by_label("Window 1 from").fill("14:00")
+    page.get_by_label("Window 1 until").fill("20:00")
+    page.get_by_role("button", name="Back").click()
+    page.get_by_role("button", name="Next").click()
+
+    expect(step_title(page)).to_have_text("Schedule")
+    expect(page.locator(".window-note")).to_have_text(
+        "Your window 14:00–20:00 (Europe/Madrid) is 21:00–03:00 in Laaffic's zone (Asia/Shanghai), past "
+        "midnight there, so it is sent as two windows: 21:00–23:59 and 00:00–03:00.")
+    campaign.refresh_from_db()
+    assert campaign.calling_windows == [{"start": "21:00", "end": "23:59"}, {"start": "00:00", "end": "03:00"}]
+    expect(page.get_by_label("Window 1 from")).to_have_value("14:00")  # shown as typed, in one piece
+    expect(page.get_by_label("Window 1 until")).to_have_value("20:00")
+    expect(page.locator("#windows-there")).to_have_text(
+        "Sent to Laaffic in its zone (Asia/Shanghai) as 21:00–23:59, 00:00–03:00.")
+    save_screenshot("builder-schedule-midnight")
+
+    page.get_by_label("Window 2 from").fill("02:00")
+    page.get_by_label("Window 2 until").fill("04:00")
+    page.get_by_label("Window 3 from").fill("05:00")
+    page.get_by_label("Window 3 until").fill("06:00")
+    page.get_by_role("button", name="Next").click()
+
+    error = page.locator("#div_id_window_1_start .invalid-feedback")
+    expect(error).to_contain_text("that makes 4 windows and Laaffic takes at most 3")
+    save_screenshot("builder-schedule-four-windows")
+    campaign.refresh_from_db()
+    assert len(campaign.calling_windows) == 2  # nothing refused was stored
