@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Field, Fieldset, Hidden, Layout, Row
 from crispy_bootstrap5.bootstrap5 import Switch
@@ -84,6 +85,7 @@ class StepForm(forms.Form):
     step: builder.Step
     model_fields: tuple[str, ...] = ()
     refresh_on: tuple[str, ...] = ()
+    refresh_target: dict[str, str] = {}  # what a field's change re-renders, when not the whole step
 
     def __init__(self, data=None, files=None, *, campaign: Campaign, url: str = "", preset: dict | None = None):
         self.campaign = campaign
@@ -98,8 +100,9 @@ class StepForm(forms.Form):
         self._fix_single_choices()
         for name in self.refresh_on:
             if name in self.fields:
+                target = self.refresh_target.get(name, "#step-fields")
                 self.fields[name].widget.attrs.update({
-                    "hx-post": url, "hx-trigger": "change", "hx-target": "#step-fields", "hx-select": "#step-fields",
+                    "hx-post": url, "hx-trigger": "change", "hx-target": target, "hx-select": target,
                     "hx-swap": "outerHTML", "hx-vals": '{"_refresh": "1"}'})
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -306,13 +309,14 @@ class MessageForm(StepForm):
             shown |= {"language_code"} if self.current("language") == OTHER else set()
             shown |= {"accent_code"} if self.current("accent") == OTHER else set()
         elif source:
-            shown |= {"voice_file", "upload_audio", "upload_name"}
+            shown |= {"upload_audio", "upload_name"}
+            shown |= {"voice_file"} if VoiceFile.objects.exists() else set()  # nothing to pick from yet
         return shown
 
     def layout(self):
         tts = [Field("tts_text"), HTML('<div class="form-text mb-3 text-end" id="tts-counter" aria-live="polite"></div>'),
                Row(Column("language"), Column("language_code")), Row(Column("accent"), Column("accent_code")),
-               Field("voice_gender", css_class="d-flex gap-3"), "speaking_rate"]
+               InlineRadios("voice_gender"), "speaking_rate"]
         recording = ["voice_file", "upload_audio", "upload_name"]
         return [RadioCards("source"), *tts, *recording, "loop_count",
                 Fieldset("After the message", Switch("hang_up_sms"), Switch("to_agents"), css_class="mt-4")]
@@ -405,13 +409,14 @@ class SmsForm(StepForm):
     def shown(self):
         if not self.on("hang_up_sms"):
             return {"hang_up_sms"}
-        shown = {"hang_up_sms", "sms_mode", "preview_callee", *self.TRIGGERS}
+        shown = {"hang_up_sms", "preview_callee", *self.TRIGGERS}
+        shown |= {"sms_mode"} if SmsTemplate.objects.exists() else set()  # no template to pick: it is written
         shown |= {"sms_template"} if self.current("sms_mode") == "pick" else {"sms_content", "sms_app_id",
                                                                               "sms_sender_id"}
         return shown | {detail for trigger, detail in self.TRIGGERS.items() if detail and self.on(trigger)}
 
     def layout(self):
-        if "sms_mode" not in self.fields:
+        if "preview_callee" not in self.fields:
             return [Switch("hang_up_sms")]
         message = ["sms_template", "sms_content", Row(Column("sms_app_id"), Column("sms_sender_id"))]
         triggers = []
@@ -419,7 +424,7 @@ class SmsForm(StepForm):
             triggers.append(Switch(trigger))
             if detail in self.fields:
                 triggers.append(Div(detail, css_class="ms-5"))
-        return [Switch("hang_up_sms"), Field("sms_mode", css_class="d-flex gap-3"), *message,
+        return [Switch("hang_up_sms"), *([InlineRadios("sms_mode")] if "sms_mode" in self.fields else []), *message,
                 Div("preview_callee", HTML('<div id="sms-preview" aria-live="polite">'
                                            '{% include "studio/campaigns/partials/sms_preview.html" with preview=form.preview %}'
                                            "</div>"), css_class="border rounded p-3 mb-3 bg-body-tertiary"),
@@ -438,7 +443,7 @@ class SmsForm(StepForm):
 
     def values(self):
         values = super().values()
-        if self.current("sms_mode") == "write" and "sms_content" in self.posted and not (
+        if self.current("sms_mode") != "pick" and "sms_content" in self.posted and not (
                 {"sms_content", "sms_app_id", "sms_sender_id"} & set(self.errors)):
             content = self.cleaned_data.get("sms_content", "")
             if content or self.cleaned_data.get("sms_app_id"):
@@ -448,7 +453,7 @@ class SmsForm(StepForm):
         return values
 
     def field_for(self, api_field):
-        writes = self.current("sms_mode") == "write"
+        writes = self.current("sms_mode") != "pick"
         if api_field in ("smsAppId", "smsContent", "senderId"):
             name = {"smsAppId": "sms_app_id", "smsContent": "sms_content", "senderId": "sms_sender_id"}[api_field]
             return name if writes else "sms_template"
@@ -476,6 +481,8 @@ class ScheduleForm(StepForm):
     step = builder.SCHEDULE
     model_fields = ("max_call_seconds", "max_ringing_seconds", "delay_play_seconds", "delay_hangup_seconds")
     refresh_on = ("start_mode", "start_date", "start_time")
+    # Typing a date or time only updates the line that gives it in Laaffic's zone, not the fields being typed in.
+    refresh_target = {"start_date": "#start-there", "start_time": "#start-there"}
     WINDOWS = [(f"window_{i}_start", f"window_{i}_end") for i in range(1, WINDOW_COUNT + 1)]
 
     start_mode = forms.ChoiceField(label="Start calling", widget=forms.RadioSelect, choices=[
@@ -512,7 +519,7 @@ class ScheduleForm(StepForm):
         windows = [Row(Column(start), Column(end), css_class="window-row") for start, end in self.WINDOWS]
         start = [Row(Column("start_date"), Column("start_time"))] if "start_date" in self.fields else []
         return [
-            Field("start_mode", css_class="d-flex gap-3"), *start,
+            InlineRadios("start_mode"), *start,
             HTML('<p class="form-text" id="start-there">{{ form.start_there }}</p>'),
             Fieldset(f"Calling windows (your time, {zone})",
                      HTML(f'<p class="form-text">Up to {WINDOW_COUNT} daily windows; calls are only made inside them. '

@@ -146,3 +146,71 @@ def test_a_window_past_midnight_in_laaffics_zone_is_sent_as_two_and_a_fourth_is_
     save_screenshot("builder-schedule-four-windows")
     campaign.refresh_from_db()
     assert len(campaign.calling_windows) == 2  # nothing refused was stored
+
+
+class Clicks:
+    """Counts the clicks a person makes (typing and picking from a list are not clicks)."""
+
+    def __init__(self, page):
+        self.page, self.count = page, 0
+
+    def click(self, locator):
+        self.count += 1
+        locator.click()
+
+
+@pytest.mark.browser_context_args(timezone_id="UTC")
+def test_from_a_list_to_launched_takes_four_clicks_without_sms_or_agents(page, live_server, simulator, settings):
+    settings.LAAFFIC_APP_ID = "voiceApp1"
+    customers = CalleeListFactory(name="Autumn customers")
+    CalleeFactory(callee_list=customers, number="8613800000011")
+    log_in(page, live_server, approver())
+    page.goto(f"{live_server.url}/campaigns/new/?list={customers.pk}")  # the list's "Build a campaign" link
+    clicks = Clicks(page)
+
+    expect(page.get_by_label("Callee list")).to_have_value(str(customers.pk))
+    page.get_by_label("Task name").fill("Autumn sale")
+    page.get_by_label("Task name").press("Enter")  # Enter goes forward, as Next does (no click)
+    expect(step_title(page)).to_have_text("Message")
+    page.get_by_label("Text to speak").fill("Hello, our autumn sale starts today.")
+    clicks.click(page.get_by_role("button", name="Next"))
+    expect(step_title(page)).to_have_text("Schedule")  # the SMS step is off: skipped
+    clicks.click(page.get_by_role("button", name="Next"))
+    expect(page.locator("#review-callees")).to_have_text("1 number from “Autumn customers”")
+    clicks.click(page.get_by_role("button", name="Launch"))
+
+    page.wait_for_url(re.compile(r"/campaigns/[0-9]+/$"))
+    assert clicks.count == 3  # and one click on the list's link: four from the list
+    assert [r["body"]["taskName"] for r in simulator.requests if r["path"] == "voice/group/call/send"] == [
+        "Autumn sale"]
+
+
+@pytest.mark.browser_context_args(timezone_id="UTC")
+def test_a_recording_is_uploaded_on_the_message_step_and_a_start_is_shown_in_both_zones(
+        page, live_server, save_screenshot, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    recording = tmp_path / "greeting.wav"
+    recording.write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00" + b"\x00" * 64)
+    campaign = CampaignFactory(task_name="Recorded calls")
+    log_in(page, live_server, approver())
+    page.goto(f"{live_server.url}/campaigns/{campaign.pk}/edit/message/")
+
+    page.get_by_text("Recorded file already on Laaffic").click()
+    expect(page.get_by_label("Text to speak")).to_have_count(0)  # only what the choice needs
+    page.get_by_label("Or upload a recording").set_input_files(recording)
+    save_screenshot("builder-2-message-recording")
+    page.get_by_role("button", name="Next").click()
+
+    expect(step_title(page)).to_have_text("Schedule")
+    campaign.refresh_from_db()
+    assert campaign.voice_file.name == "greeting.wav"
+    page.get_by_text("At a date and time").click()
+    page.get_by_label("Date", exact=True).fill("2030-06-21")
+    page.get_by_label("Time", exact=True).fill("09:30")
+    expect(page.locator("#start-there")).to_have_text("That is 2030-06-21 17:30 in Laaffic's zone (Asia/Shanghai).")
+    save_screenshot("builder-4-schedule-later")
+    page.get_by_role("button", name="Next").click()
+
+    expect(page.locator("#review-start")).to_have_text(
+        "2030-06-21 09:30 your time (UTC) = 2030-06-21 17:30 in Asia/Shanghai")
+    expect(page.locator("#review-message")).to_contain_text("Recorded file already on Laaffic: greeting.wav")

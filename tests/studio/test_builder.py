@@ -226,7 +226,7 @@ def test_a_hidden_field_keeps_its_stored_value(alex, campaign):
     assert campaign.source == rules.Source.VOICE_FILE
     assert campaign.tts_text == "Hello from the campaign test."  # not shown, not lost
     form = alex.get(url(campaign, "message")).context["form"]
-    assert "tts_text" not in form.fields and "voice_file" in form.fields
+    assert "tts_text" not in form.fields and "upload_audio" in form.fields
 
 
 def test_next_skips_the_steps_switched_off_and_back_comes_the_same_way(alex, campaign):
