@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from campaigns.models import Campaign, StaffProfile, Submission, SuppressedNumber
+from tests.e2e.test_content_security_policy import Browser
 from tests.e2e.test_studio import log_in
 from tests.factories import CalleeFactory, CalleeListFactory, CampaignFactory
 from tests.studio.factories import approver
@@ -214,3 +215,31 @@ def test_a_recording_is_uploaded_on_the_message_step_and_a_start_is_shown_in_bot
     expect(page.locator("#review-start")).to_have_text(
         "2030-06-21 09:30 your time (UTC) = 2030-06-21 17:30 in Asia/Shanghai")
     expect(page.locator("#review-message")).to_contain_text("Recorded file already on Laaffic: greeting.wav")
+
+
+def test_no_step_of_the_builder_breaks_the_content_security_policy(page, live_server):
+    """Every step, its htmx re-renders and the review, with nothing refused by the policy."""
+    campaign = CampaignFactory(task_name="Policy check", hang_up_sms=1, to_agents=1)
+    log_in(page, live_server, approver())
+    browser = Browser(page)
+
+    browser.visit(f"{live_server.url}/campaigns/new/")
+    page.get_by_label("Callee list").select_option(label=campaign.callee_list.name)
+    expect(page.locator("#callee-count")).to_have_text("3 numbers")
+    browser.look("the counts of the list picked")
+    for step in ("audience", "message", "sms", "schedule", "agents", "review"):
+        browser.visit(f"{live_server.url}/campaigns/{campaign.pk}/edit/{step}/")
+    browser.visit(f"{live_server.url}/campaigns/{campaign.pk}/edit/message/")
+    page.get_by_label("Language", exact=True).select_option(label="Other code…")
+    expect(page.get_by_label("Language code")).to_be_visible()
+    page.get_by_label("Text to speak").fill("Hello")
+    expect(page.locator("#tts-counter")).to_have_text("5 / 1000 characters")
+    browser.look("the message step re-rendered by htmx")
+    browser.visit(f"{live_server.url}/campaigns/{campaign.pk}/edit/sms/")
+    page.get_by_label("SMS text").fill("Hi ${text1}")
+    expect(page.locator("#sms-filled")).to_contain_text("Hi Name")
+    browser.look("the SMS preview")
+
+    assert page.locator("style").count() == 0
+    assert not browser.refused, "\n".join(f"{what}: {line}" for what, lines in browser.refused.items()
+                                          for line in lines)
