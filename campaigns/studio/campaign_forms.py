@@ -529,6 +529,13 @@ class ScheduleForm(StepForm):
                     Column("max_ringing_seconds")), Row(Column("delay_play_seconds"), Column("delay_hangup_seconds"))),
         ]
 
+    def clean_start_date(self):
+        day = self.cleaned_data["start_date"]
+        if day is not None and day < timezone.localdate():
+            raise forms.ValidationError(f"{day:%Y-%m-%d} is in the past; pick today or a later date, or choose "
+                                        "“As soon as it is launched”.")
+        return day
+
     def _send_time(self):
         day, clock = self.cleaned_data.get("start_date"), self.cleaned_data.get("start_time")
         if self.cleaned_data.get("start_mode") != "later":
@@ -551,10 +558,10 @@ class ScheduleForm(StepForm):
         try:
             day = datetime.strptime(self.current("start_date"), "%Y-%m-%d").date()
             clock = datetime.strptime(self.current("start_time")[:5], "%H:%M").time()
-            moment = rules.wall_time(datetime.combine(day, clock), timezone.get_current_timezone())
-        except ValueError:
+            there = rules.wall_time(datetime.combine(day, clock), timezone.get_current_timezone()).astimezone(zone)
+        except (ValueError, OverflowError):
             return f"Laaffic calls by its own clock, in {zone.key}, where it is {timezone.now().astimezone(zone):%H:%M} now."
-        return f"That is {moment.astimezone(zone):%Y-%m-%d %H:%M} in Laaffic's zone ({zone.key})."
+        return f"That is {there:%Y-%m-%d %H:%M} in Laaffic's zone ({zone.key})."
 
     @property
     def windows_there(self) -> str:

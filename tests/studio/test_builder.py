@@ -169,7 +169,13 @@ def test_a_start_in_the_past_is_refused_on_the_schedule_step(alex, campaign):
     response = post_step(alex, campaign, "schedule", {"start_mode": "later", "start_date": f"{yesterday:%Y-%m-%d}",
                                                       "start_time": "10:00"})
     assert response.status_code == 200
-    assert "is in the past" in errors(response, "start_time")[0]
+    assert errors(response, "start_date") == [f"{yesterday:%Y-%m-%d} is in the past; pick today or a later date, or "
+                                              "choose “As soon as it is launched”."]
+    an_hour_ago = timezone.localtime(timezone.now(), SHANGHAI) - timedelta(hours=1)
+    if an_hour_ago.date() == yesterday.date() + timedelta(days=1):  # today there still: the rules module says it
+        response = post_step(alex, campaign, "schedule", {
+            "start_mode": "later", "start_date": f"{an_hour_ago:%Y-%m-%d}", "start_time": f"{an_hour_ago:%H:%M}"})
+        assert "is in the past" in errors(response, "start_time")[0]
 
 
 def test_language_and_accent_are_picked_by_name_and_another_code_can_be_typed(alex, campaign):
@@ -378,3 +384,23 @@ def test_every_field_of_the_contract_table_belongs_to_a_step():
     assert builder.step_of("numberInfoList[3].calleeNumber") is builder.AUDIENCE
     assert builder.step_of("numberInfoList[3].text2") is builder.SMS
     assert builder.step_of("somethingElse") is builder.REVIEW
+
+
+@pytest.mark.parametrize(("day", "clock"), [("0001-01-01", "00:00"), ("9999-12-31", "23:59"), ("2030-02-30", "10:00"),
+                                            ("2030-01-01", "25:00"), ("x" * 5000, "10:00")])
+def test_a_start_no_calendar_can_hold_is_refused_on_its_field(alex, campaign, day, clock):
+    response = post_step(alex, campaign, "schedule", {"start_mode": "later", "start_date": day, "start_time": clock})
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors.get("start_date") or form.errors.get("start_time")
+    campaign.refresh_from_db()
+    assert campaign.send_time is None
+
+
+def test_values_out_of_the_tables_limits_are_refused_with_its_messages(alex, campaign):
+    response = post_step(alex, campaign, "message", {"tts_text": "x" * 1001, "speaking_rate": "9", "loop_count": "10"})
+
+    assert errors(response, "tts_text") == ["Text to speak is 1001 characters long; the limit is 1,000."]
+    assert errors(response, "speaking_rate") == ["Speaking rate must be between 0.25 and 4 times normal speed; it is 9.0."]
+    assert errors(response, "loop_count") == ["Times played must be between 1 and 9 times; it is 10."]
