@@ -98,6 +98,9 @@ class StepForm(forms.Form):
             if name not in self.shown():
                 del self.fields[name]
         self._fix_single_choices()
+        for field in self.fields.values():  # "Task name is required.", not "This field is required."
+            if field.error_messages.get("required") == forms.Field.default_error_messages["required"]:
+                field.error_messages["required"] = f"{field.label} is required."
         for name in self.refresh_on:
             if name in self.fields:
                 target = self.refresh_target.get(name, "#step-fields")
@@ -204,7 +207,8 @@ class AudienceForm(StepForm):
     task_name = form_field("taskName")
     callee_list = forms.ModelChoiceField(
         CalleeList.objects.order_by("name"), label=rules.FIELDS["numberInfoList"].label,
-        empty_label="Choose a list…", help_text="Everyone on it is called, except numbers on the do-not-call list.")
+        empty_label="Choose a list…", help_text="Everyone on it is called, except numbers on the do-not-call list.",
+        error_messages={"required": "Pick the list of numbers to call."})
     display_number = form_field("displayNum", required=False)
     app_id = form_field("appId")
 

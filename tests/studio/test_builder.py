@@ -270,6 +270,8 @@ def test_a_window_across_midnight_in_laaffics_zone_is_stored_as_two_and_the_page
         datetime.strptime("21:00", "%H:%M").time(), datetime.strptime("09:00", "%H:%M").time())
     assert page.context["notes"] == ["21:00–09:00 runs past midnight in Laaffic's zone (Asia/Shanghai), so it is "
                                      "sent as two windows: 21:00–23:59 and 00:00–09:00."]
+    review = alex.get(url(campaign, "review")).content.decode()
+    assert "21:00–09:00 in Asia/Shanghai" in review and "sent as two windows: 21:00–23:59 and 00:00–09:00" in review
 
 
 def test_a_split_that_makes_more_than_three_windows_is_refused(alex, campaign):

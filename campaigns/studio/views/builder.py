@@ -161,6 +161,9 @@ def review_page(request, campaign):
         "user_zone": timezone.get_current_timezone_name(), "provider_zone": bodies.provider_tz().key,
         "before": builder.neighbours(campaign, builder.REVIEW)[0],
         "voice_name": rules.tts_voice_name(campaign.language, campaign.accent),
+        # The windows as typed: one split at midnight for Laaffic is shown in one piece (the note says so).
+        "windows_there": bodies.joined_windows(campaign.calling_windows or []),
+        "windows_here": bodies.typed_windows(campaign.calling_windows or [], campaign.send_time),
     }
     if roles.role_of(request.user) is roles.EDITOR:
         context["launchers"], context["more_launchers"] = roles.launchers()
