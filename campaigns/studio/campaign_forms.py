@@ -101,12 +101,15 @@ class StepForm(forms.Form):
         for field in self.fields.values():  # "Task name is required.", not "This field is required."
             if field.error_messages.get("required") == forms.Field.default_error_messages["required"]:
                 field.error_messages["required"] = f"{field.label} is required."
-        for name in self.refresh_on:
-            if name in self.fields:
+        for name, field in self.fields.items():
+            if name in self.refresh_on:
+                # A second change while the first re-render is on its way replaces it (it posts both choices).
                 target = self.refresh_target.get(name, "#step-fields")
-                self.fields[name].widget.attrs.update({
+                field.widget.attrs.update({
                     "hx-post": url, "hx-trigger": "change", "hx-target": target, "hx-select": target,
-                    "hx-swap": "outerHTML", "hx-vals": '{"_refresh": "1"}'})
+                    "hx-swap": "outerHTML", "hx-vals": '{"_refresh": "1"}', "hx-sync": "closest form:replace"})
+            elif self.refresh_on and isinstance(field.widget, (forms.TextInput, forms.Textarea, forms.NumberInput)):
+                field.widget.attrs["hx-preserve"] = "true"  # what is typed while a re-render is on its way stays
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
