@@ -94,8 +94,9 @@ class StepForm(forms.Form):
         self.fixed_labels: dict[str, tuple[str, str]] = {}
         if data is not None:
             self._bind(data, files)
+        shown = self.shown()
         for name in list(self.fields):
-            if name not in self.shown():
+            if name not in shown:
                 del self.fields[name]
         self._fix_single_choices()
         for field in self.fields.values():  # "Task name is required.", not "This field is required."
@@ -227,8 +228,11 @@ class AudienceForm(StepForm):
         return values
 
     def layout(self):
+        app = "app_id"
+        if settings.LAAFFIC_APP_ID and self.current("app_id") == settings.LAAFFIC_APP_ID:  # the site's: nothing to ask
+            app = Details(f"Laaffic voice app: {settings.LAAFFIC_APP_ID} (the site's)", "app_id")
         return ["task_name", "callee_list", HTML('{% include "studio/campaigns/partials/audience_counts.html" %}'),
-                "display_number", "app_id"]
+                "display_number", app]
 
     def clean_task_name(self):
         name = self.cleaned_data["task_name"]

@@ -69,6 +69,7 @@ def test_a_new_campaign_is_a_draft_made_from_a_task_name_and_a_list(alex, settin
     page = alex.get(reverse("studio:campaign_new") + f"?list={customers.pk}")
     assert page.context["form"]["callee_list"].value() == customers.pk
     assert page.context["form"]["app_id"].value() == "voiceApp1"
+    assert "<summary class=\"mb-2\">Laaffic voice app: voiceApp1 (the site&#x27;s)</summary>" in page.content.decode()
     response = alex.post(reverse("studio:campaign_new"), {
         "_shown": "task_name,callee_list,display_number,app_id", "task_name": "Spring sale",
         "callee_list": customers.pk, "display_number": "", "app_id": "voiceApp1"})
