@@ -358,9 +358,20 @@ class MessageForm(StepForm):
             values["voice_file"] = voice_form.save()  # the recording becomes one of the library's
         return values
 
+    def show_problems(self, problems):
+        if self.campaign.voice_file_id is None and "upload_audio" in self.fields:
+            # No recording yet: the request's fields for one are missing because none was given; say that.
+            recording = {"voiceFileId", "uploadName", "baseFile"}
+            problems = [*(p for p in problems if p.field not in recording),
+                        *([rules.Problem("voiceFileId", "Pick a recording, or upload one.")]
+                          if any(p.field in recording for p in problems) else [])]
+        super().show_problems(problems)
+
     def field_for(self, api_field):
+        recording = "voice_file" if "voice_file" in self.fields else "upload_audio"
         name = {"lan": "language_code" if self.current("language") == OTHER else "language",
-                "accent": "accent_code" if self.current("accent") == OTHER else "accent"}.get(api_field)
+                "accent": "accent_code" if self.current("accent") == OTHER else "accent",
+                "voiceFileId": recording, "uploadName": recording, "baseFile": recording}.get(api_field)
         return name if name in self.fields else super().field_for(api_field)
 
 

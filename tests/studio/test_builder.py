@@ -90,6 +90,20 @@ def test_a_task_name_in_use_is_refused_on_its_field_and_nothing_is_made(alex, ca
     assert Campaign.objects.count() == 1
 
 
+def test_what_is_missing_on_the_first_step_is_named(alex):
+    response = alex.post(reverse("studio:campaign_new"), {"_shown": "task_name,callee_list,app_id"})
+
+    assert errors(response, "task_name") == ["Task name is required."]
+    assert errors(response, "callee_list") == ["Pick the list of numbers to call."]
+    assert not Campaign.objects.exists()
+
+
+def test_a_recording_is_asked_for_where_it_is_given(alex, campaign):
+    response = post_step(alex, campaign, "message", {"source": str(rules.Source.VOICE_FILE)})
+
+    assert errors(response, "upload_audio") == ["Pick a recording, or upload one."]
+
+
 def test_the_audience_step_counts_the_list_and_its_do_not_call_numbers(alex, campaign):
     SuppressedNumber.objects.create(number=campaign.callee_list.callees.first().number)
 
