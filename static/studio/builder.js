@@ -28,3 +28,8 @@
     form.querySelectorAll("button[type=submit]").forEach((button) => { button.classList.add("disabled"); });
   });
 })();
+
+// A field being corrected loses its red mark as soon as it is changed; the server judges it again on Next.
+document.addEventListener("input", (event) => {
+  event.target.classList.remove("is-invalid");
+});
