@@ -110,6 +110,17 @@ def tts_voices(language: str) -> list[TtsVoice]:
     return sorted(rows, key=lambda row: not row.default)
 
 
+def tts_voice_name(language: str, accent: str = "") -> str:
+    """A text-to-speech language and accent by name, "English (United Kingdom)"; a code the tables do not
+    know is shown as the code."""
+    name = LANGUAGES.get(language) or next((row.language_name for row in TTS_VOICES if row.language == language),
+                                           f"language code {language}")
+    if not accent:
+        return name
+    accent_name = next((row.accent_name for row in tts_voices(language) if row.accent == accent), f"accent code {accent}")
+    return f"{name} ({accent_name})"
+
+
 # The table
 
 class Kind(StrEnum):
@@ -563,14 +574,17 @@ def check_body(
     task_name = body.get("taskName")
     if (task_name_taken is not None and task_name and not any(p.field == "taskName" for p in problems)
             and task_name_taken(task_name)):
-        add(Problem("taskName", f"Another campaign already uses the task name {task_name!r}; "
-                                "Laaffic needs a new name for every task.", Code.NAME_EXISTS))
+        add(Problem("taskName", task_name_taken_message(task_name), Code.NAME_EXISTS))
     if body.get("sendTime") is not None and "sendTime" not in mistyped:
         _check_send_time(body["sendTime"], now, provider_tz, add)
     _check_windows(body.get("allowSendTime"), add)
     sms_names = _check_sms(body, mistyped, add) if HANG_UP_SMS.holds(body) else []
     problems.extend(_check_callees(body.get("numberInfoList"), sms_names, number_problem))
     return problems
+
+
+def task_name_taken_message(task_name: str) -> str:
+    return f"Another campaign already uses the task name {task_name!r}; Laaffic needs a new name for every task."
 
 
 def _check_sms(body, mistyped, add) -> list[str]:
@@ -710,6 +724,42 @@ def _check_windows(windows, add) -> None:
                                                "time like 09:00 or 18:30."))
         if window.get("strTime") and window.get("strTime") == window.get("endTime"):
             add(Problem(f"{where}.endTime", "The window ends when it starts; it would never call."))
+
+
+# A window that runs past midnight (21:00 -> 09:00) is sent as two that do not: up to the day's last
+# minute, and from its first.
+DAY_START, DAY_END = "00:00", "23:59"
+
+
+def windows_split_at_midnight(windows: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """HH:mm calling windows with each one that crosses midnight written as two (21:00-09:00 as
+    21:00-23:59 and 00:00-09:00; 21:00-00:00 as 21:00-23:59)."""
+    split = []
+    for start, end in windows:
+        if start > end:
+            split.append((start, DAY_END))
+            if end != DAY_START:
+                split.append((DAY_START, end))
+        else:
+            split.append((start, end))
+    return split
+
+
+def windows_joined_at_midnight(windows: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The windows as they were meant: one ending at 23:59 and one starting at 00:00 are one window
+    across midnight (the inverse of windows_split_at_midnight)."""
+    windows = list(windows)
+    evening = next((w for w in windows if w[1] == DAY_END and w[0] != DAY_START), None)
+    morning = next((w for w in windows if w[0] == DAY_START and w[1] != DAY_END), None)
+    if evening is None or morning is None:
+        return windows
+    return [(evening[0], morning[1]) if w is evening else w for w in windows if w is not morning]
+
+
+def in_windows(clock: str, windows: Iterable[tuple[str, str]]) -> bool:
+    """Whether HH:mm `clock` falls inside one of the (not midnight-crossing) windows; no windows: any time."""
+    windows = list(windows)
+    return not windows or any(start <= clock <= end for start, end in windows)
 
 
 def _check_callees(callees, sms_names: list[str], number_problem=None) -> list[Problem]:

@@ -393,3 +393,32 @@ def test_the_sites_number_check_is_added_to_the_apis_without_repeating_it():
     assert [(p.field, p.message) for p in problems] == [
         ("numberInfoList[0].calleeNumber", "1234567 cannot exist"),
         ("numberInfoList[1].calleeNumber", rules.callee_number_problem("+1234567"))]
+
+
+# Calling windows across midnight (the studio's builder sends them as two)
+
+def test_a_window_across_midnight_is_split_into_two_that_do_not_cross_it():
+    assert rules.windows_split_at_midnight([("21:00", "09:00")]) == [("21:00", "23:59"), ("00:00", "09:00")]
+    assert rules.windows_split_at_midnight([("09:00", "12:00"), ("21:00", "00:00")]) == [
+        ("09:00", "12:00"), ("21:00", "23:59")]
+
+
+def test_split_windows_are_joined_again_as_they_were_typed():
+    split = rules.windows_split_at_midnight([("08:00", "10:00"), ("21:00", "09:00")])
+    assert rules.windows_joined_at_midnight(split) == [("08:00", "10:00"), ("21:00", "09:00")]
+    assert rules.windows_joined_at_midnight([("09:00", "12:00")]) == [("09:00", "12:00")]
+    assert rules.windows_joined_at_midnight([("00:00", "23:59")]) == [("00:00", "23:59")]
+
+
+def test_a_clock_time_is_in_a_window_from_its_start_to_its_end():
+    windows = [("09:00", "12:00"), ("14:00", "18:00")]
+    assert rules.in_windows("09:00", windows) and rules.in_windows("18:00", windows)
+    assert not rules.in_windows("13:00", windows) and not rules.in_windows("08:59", windows)
+    assert rules.in_windows("03:00", [])
+
+
+def test_a_voice_is_named_by_language_and_accent_and_an_unknown_code_shown_as_such():
+    assert rules.tts_voice_name("EN", "44") == "English (United Kingdom)"
+    assert rules.tts_voice_name("IN", "91") == "Hindi (India)"
+    assert rules.tts_voice_name("EN") == "English"
+    assert rules.tts_voice_name("FR", "33") == "language code FR (accent code 33)"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from django.core.paginator import Page, Paginator
 from django.utils import timezone
@@ -101,3 +101,42 @@ def campaign_cancellable(campaign: Campaign) -> bool:
     """Whether Cancel can stop it: running on Laaffic, waiting or calling, or not synced yet (then the
     cancel asks Laaffic first)."""
     return campaign.status == Campaign.Status.SUBMITTED and campaign.provider_status in (None, *CANCELLABLE_STATUSES)
+
+
+def window_notes(campaign: Campaign) -> list[str]:
+    """What was done to the calling windows typed: each one that crosses midnight in Laaffic's zone is
+    sent as two (bodies.provider_windows)."""
+    zone, here = bodies.provider_tz().key, timezone.get_current_timezone_name()
+    notes = []
+    for start, end in bodies.joined_windows(campaign.calling_windows or []):
+        if not (start and end and start > end):
+            continue
+        sent = " and ".join(f"{a}–{b}" for a, b in rules.windows_split_at_midnight([(start, end)]))
+        if here == zone:
+            said = f"{start}–{end} runs past midnight in Laaffic's zone ({zone})"
+        else:
+            local = bodies.typed_windows([{"start": start, "end": end}], campaign.send_time)[0]
+            said = (f"Your window {local[0]:%H:%M}–{local[1]:%H:%M} ({here}) is {start}–{end} in Laaffic's zone "
+                    f"({zone}), past midnight there")
+        notes.append(f"{said}, so it is sent as two windows: {sent}.")
+    return notes
+
+
+def start_warning(campaign: Campaign) -> str:
+    """Why calls will not start when the campaign does (a start outside every calling window), or ''."""
+    windows = [(w.get("start"), w.get("end")) for w in campaign.calling_windows or []]
+    if not windows:
+        return ""
+    start = campaign.send_time or timezone.now()
+    there = start.astimezone(bodies.provider_tz())
+    if rules.in_windows(f"{there:%H:%M}", windows):
+        return ""
+    clock = f"{there:%H:%M}"
+    opens = next((a for a, _ in sorted(windows) if a > clock), min(a for a, _ in windows))
+    day = there.date() + timedelta(days=opens < clock)
+    opens_here = timezone.localtime(rules.wall_time(datetime.combine(day, time.fromisoformat(opens)),
+                                                    bodies.provider_tz()))
+    when = "It starts" if campaign.send_time else "Launched now, it would start"
+    return (f"{when} at {timezone.localtime(start):%Y-%m-%d %H:%M} your time ({clock} in Laaffic's zone, "
+            f"{bodies.provider_tz().key}), outside every calling window: no call is made until one opens, "
+            f"at {opens} there ({opens_here:%H:%M} your time).")

@@ -11,8 +11,9 @@ from django.db.models.functions import Coalesce
 from .. import rules
 from ..importers import phones
 from ..importers.callees import FileFormat
-from ..models import Callee, CalleeList, Campaign, ImportJob
+from ..models import Callee, CalleeList, Campaign, ImportJob, SuppressedNumber
 from ..services import imports
+from ..services.bodies import suppressed_count
 
 _NUMBER_TYPED = re.compile(r"\+?[0-9][0-9\s\-.()]*")
 
@@ -95,3 +96,14 @@ def import_job_progress(job: ImportJob) -> dict:
     """Where a confirmed import is, as its progress page polls it (JSON)."""
     return {"status": job.status, "status_label": job.get_status_display(), "percent": job.percent,
             "rows_done": job.rows_done, "rows_total": job.rows_total, "message": job.message}
+
+
+def audience_counts(list_id) -> tuple[int, int]:
+    """How many numbers a list has, and how many of them are on the do-not-call list (left out when sent)."""
+    return callee_counts([list_id]).get(int(list_id), 0), suppressed_count(list_id)
+
+
+def preview_callees(list_id, limit: int = 50) -> list[Callee]:
+    """The first callees of a list that a campaign calls (do-not-call numbers left out), to preview an SMS for."""
+    return list(Callee.objects.filter(callee_list_id=list_id)
+                .exclude(number__in=SuppressedNumber.objects.values("number")).order_by("id")[:limit])

@@ -69,6 +69,24 @@ def local_windows(windows: list[dict], send_time: datetime | None) -> list[tuple
     return [(window_from_provider(w["start"], day), window_from_provider(w["end"], day)) for w in windows]
 
 
+def provider_windows(typed: list[tuple[time, time]], on: date) -> list[dict]:
+    """Calling windows typed in the staff member's zone (on day `on`) as stored and sent: in the provider's
+    zone, each one that crosses midnight there written as two (rules.windows_split_at_midnight)."""
+    converted = [(window_to_provider(start, on), window_to_provider(end, on)) for start, end in typed]
+    return [{"start": start, "end": end} for start, end in rules.windows_split_at_midnight(converted)]
+
+
+def joined_windows(windows: list[dict]) -> list[tuple[str, str]]:
+    """Stored windows in the provider's zone as they were meant: a pair split at midnight as one."""
+    return rules.windows_joined_at_midnight((w.get("start"), w.get("end")) for w in windows)
+
+
+def typed_windows(windows: list[dict], send_time: datetime | None) -> list[tuple[time, time]]:
+    """Stored calling windows as the staff member typed them: in their zone, a pair split at midnight as one."""
+    day = timezone.localtime(send_time or timezone.now()).date()
+    return [(window_from_provider(start, day), window_from_provider(end, day)) for start, end in joined_windows(windows)]
+
+
 def callee_entries(callee_list_id) -> list[dict]:
     """numberInfoList for a callee list, in one query: do-not-call numbers and empty texts left out.
 

@@ -34,4 +34,10 @@ urlpatterns = [
     path("campaigns/<int:pk>/approval/approve/", views.ApprovalApproveView.as_view(), name="approval_approve"),
     path("campaigns/<int:pk>/approval/send-back/", views.ApprovalSendBackView.as_view(), name="approval_send_back"),
     path("campaigns/<int:pk>/test-call/", views.TestCallView.as_view(), name="test_call"),
+    # The campaign builder
+    path("campaigns/new/", views.CampaignNewView.as_view(), name="campaign_new"),
+    path("campaigns/new/audience-counts/", views.audience_counts, name="campaign_audience_counts"),
+    path("campaigns/<int:pk>/edit/<slug:step>/", views.CampaignStepView.as_view(), name="campaign_step"),
+    path("campaigns/<int:pk>/edit/sms/preview/", views.sms_preview, name="campaign_sms_preview"),
+    path("campaigns/<int:pk>/launch/", views.CampaignLaunchView.as_view(), name="campaign_launch"),
 ]

@@ -1,12 +1,16 @@
 """The reads behind the campaign pages: what they show, in a number of queries that does not grow with the list."""
 import json
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils.timezone import override
 
 from campaigns.laaffic import records as laaffic_records
 from campaigns.models import CallRecord, Campaign, ProviderStatus, SuppressedNumber
 from campaigns.selectors.campaigns import (
-    CALLS_PAGE_SIZE, campaign_calls_page, campaign_cancellable, campaign_progress, campaign_review,
+    CALLS_PAGE_SIZE, campaign_calls_page, campaign_cancellable, campaign_progress, campaign_review, start_warning,
+    window_notes,
 )
 from campaigns.selectors.recalls import recall_plans
 from campaigns.services.tracking import call_records_ingest
@@ -104,3 +108,31 @@ def test_the_recall_plans_read_any_list_in_the_same_queries(callees, django_asse
         plans = recall_plans(parent)
     assert plans[True].refusal == "Nobody left to call: Laaffic reached every number it called."
     assert plans[False].resend and plans[False].count == callees
+
+
+# What the builder's schedule step and review say about the calling windows
+
+def test_a_window_split_at_midnight_is_explained_in_both_zones(settings):
+    settings.LAAFFIC_TIME_ZONE = "Asia/Shanghai"
+    campaign = CampaignFactory(calling_windows=[{"start": "21:00", "end": "23:59"}, {"start": "00:00", "end": "03:00"}],
+                               send_time=datetime(2030, 1, 10, 9, tzinfo=timezone.utc))
+    with override(ZoneInfo("Europe/Madrid")):
+        assert window_notes(campaign) == [
+            "Your window 14:00–20:00 (Europe/Madrid) is 21:00–03:00 in Laaffic's zone (Asia/Shanghai), past midnight "
+            "there, so it is sent as two windows: 21:00–23:59 and 00:00–03:00."]
+    campaign.calling_windows = [{"start": "09:00", "end": "18:00"}]
+    assert window_notes(campaign) == []
+
+
+def test_a_start_outside_every_window_says_when_calling_begins(settings):
+    settings.LAAFFIC_TIME_ZONE = "Asia/Shanghai"
+    campaign = CampaignFactory(calling_windows=[{"start": "09:00", "end": "12:00"}, {"start": "14:00", "end": "18:00"}],
+                               send_time=datetime(2030, 1, 10, 5, 30, tzinfo=timezone.utc))  # 13:30 in Shanghai
+    with override(ZoneInfo("UTC")):
+        assert start_warning(campaign) == (
+            "It starts at 2030-01-10 05:30 your time (13:30 in Laaffic's zone, Asia/Shanghai), outside every calling "
+            "window: no call is made until one opens, at 14:00 there (06:00 your time).")
+        campaign.send_time = datetime(2030, 1, 10, 11, tzinfo=timezone.utc)  # 19:00 there: the next is tomorrow's 09:00
+        assert start_warning(campaign).endswith("at 09:00 there (01:00 your time).")
+        campaign.send_time = datetime(2030, 1, 10, 2, tzinfo=timezone.utc)  # 10:00 there
+        assert start_warning(campaign) == ""
