@@ -260,7 +260,10 @@ def _requeue_parts(campaign: Campaign) -> SubmitResult:
 
 
 def campaign_refusal(campaign: Campaign) -> str:
-    """Why a campaign in its current status cannot be submitted, or ''."""
+    """Why a campaign in its current status cannot be submitted, or ''. One launched in parts can be launched
+    again while a part has failed: that sends the failed parts only."""
+    if campaign.is_split and campaign.parts.filter(status=Status.FAILED).exists():
+        return ""
     return {
         Status.QUEUED: f"{campaign} is already waiting to be sent.",
         Status.SUBMITTING: f"{campaign} is being sent right now.",
