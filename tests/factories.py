@@ -1,6 +1,10 @@
+import csv
+import io
+
 import factory
 
 from campaigns.models import Callee, CalleeList, Campaign, SmsTemplate
+from campaigns.services import imports
 
 
 class CalleeListFactory(factory.django.DjangoModelFactory):
@@ -47,3 +51,16 @@ class CampaignFactory(factory.django.DjangoModelFactory):
         if create:
             for _ in range(extracted if extracted is not None else 3):
                 CalleeFactory(callee_list=self.callee_list)
+
+
+def callee_list_of(count: int, prefix: str = "8613") -> CalleeList:
+    """A callee list of `count` numbers (text1 "N<i>"), stored by the import's own bulk path (COPY on
+    PostgreSQL): 250,000 callees in about a second."""
+    callee_list = CalleeListFactory()
+    rows = io.StringIO()
+    writer = csv.writer(rows, quoting=csv.QUOTE_ALL)
+    for i in range(count):
+        writer.writerow([f"{prefix}{i:09d}", f"N{i}", *[""] * 9])
+    rows.seek(0)
+    assert imports._store(imports.Target(callee_list=callee_list), rows, False, None) == count
+    return callee_list

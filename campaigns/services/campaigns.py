@@ -197,8 +197,10 @@ def campaign_submit_now(campaign: Campaign) -> SubmitResult:
     if not results:
         return queued
     campaign.refresh_from_db()
-    return SubmitResult(campaign.status, " ".join(result.message for result in results), queued=True,
-                        sends=queued.sends)
+    names = dict(Campaign.objects.filter(pk__in=queued.sends).values_list("pk", "task_name"))
+    return SubmitResult(campaign.status, " ".join(f"{names[pk]}: {result.message}"
+                                                  for pk, result in zip(queued.sends, results)),
+                        queued=True, sends=queued.sends)
 
 
 def _enqueue_submit(campaign_id, user_id, countdown: float | None = None) -> None:

@@ -36,7 +36,9 @@ def part_problems(campaign: Campaign, count: int) -> list[rules.Problem]:
     too_long = rules.part_name_problem(campaign.task_name, len(names))
     if too_long:
         return [rules.Problem("taskName", too_long)]
-    taken = Campaign.objects.filter(task_name__in=names).exclude(part_of_id=campaign.pk).order_by("task_name")
+    taken = Campaign.objects.filter(task_name__in=names).order_by("task_name")
+    if campaign.pk is not None:  # its own parts, once launched, do not count
+        taken = taken.exclude(part_of_id=campaign.pk)
     return [rules.Problem("taskName", f"This campaign is sent as {len(names)} tasks, and another campaign already "
                                       f"uses the task name “{name}”; Laaffic needs a new name for every task. "
                                       "Rename this campaign.", "-21")

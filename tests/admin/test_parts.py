@@ -4,9 +4,9 @@ from django.urls import reverse
 
 from campaigns import rules
 from campaigns.models import Campaign
-from tests.admin.test_campaigns import CHANGELIST, ADD_URL, errors_of, form_data, submitter, editor  # noqa: F401
-from tests.factories import CalleeListFactory, CampaignFactory, CalleeFactory
-from tests.services.test_parts import limit_of_4, posts  # noqa: F401
+from tests.admin.test_campaigns import ADD_URL, CHANGELIST, editor, errors_of, form_data, submitter  # noqa: F401
+from tests.factories import CalleeFactory, CalleeListFactory, CampaignFactory
+from tests.services.test_parts import posts
 
 pytestmark = pytest.mark.django_db
 

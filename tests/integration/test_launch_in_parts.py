@@ -13,8 +13,8 @@ from campaigns.services.results import campaign_results
 from campaigns.services.tracking import campaign_backfill, campaign_sync
 from campaigns.simulator import Simulator
 from tests.conftest import DOC_KEY, DOC_SECRET
-from tests.factories import CampaignFactory
-from tests.services.test_parts import big_list, posts
+from tests.factories import CampaignFactory, callee_list_of
+from tests.services.test_parts import posts
 
 pytestmark = pytest.mark.django_db
 PARTS = {"Quarter million (1/3)": 100_000, "Quarter million (2/3)": 100_000, "Quarter million (3/3)": 50_000}
@@ -35,7 +35,7 @@ def frozen_simulator(settings):
 def test_a_quarter_million_numbers_go_out_as_three_tasks_posted_once_with_one_progress_and_results(
         frozen_simulator, django_capture_on_commit_callbacks):
     sim, clock = frozen_simulator
-    campaign = CampaignFactory(callee_list=big_list(250_000), callees=0, task_name="Quarter million")
+    campaign = CampaignFactory(callee_list=callee_list_of(250_000), callees=0, task_name="Quarter million")
     review = campaign_review(campaign)
     assert review.ready and review.callee_count == 250_000 and dict(review.parts) == PARTS
 

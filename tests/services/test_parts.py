@@ -2,26 +2,23 @@
 
 The boundaries and the concurrency tests use the real limit (rules.FIELDS, 100,000 numbers a task); the tests
 of what happens to the parts afterwards lower it in the same table, so every reader (the split, the checks, the
-simulator) sees the one smaller limit and a part is a few numbers.
+simulator) sees the one smaller limit and a part is a few numbers (`limit_of_4`, tests/conftest.py).
 """
-import csv
-import dataclasses
-import io
-
 import pytest
+from django.db import transaction
 
 from campaigns import rules
-from campaigns.models import CallRecord, Callee, CalleeList, Campaign, SuppressedNumber, Submission
+from campaigns.laaffic.codes import ProviderStatus
+from campaigns.models import CallRecord, Callee, Campaign, SuppressedNumber, Submission
 from campaigns.selectors.campaigns import campaign_cancellable, campaign_progress, campaign_review
 from campaigns.selectors.recalls import recall_plan
-from campaigns.services import imports
+from campaigns.services import parts
 from campaigns.services.campaigns import campaign_problems, campaign_queue, campaign_submit
 from campaigns.services.results import campaign_results
 from campaigns.services.tracking import (
     campaign_backfill, campaign_cancel, campaign_recall_create, campaign_sync, campaigns_sync, pollable,
 )
-from campaigns.laaffic.codes import ProviderStatus
-from tests.factories import CalleeListFactory, CampaignFactory
+from tests.factories import CampaignFactory, callee_list_of
 from tests.services.test_submit import at_once
 
 pytestmark = pytest.mark.django_db
@@ -29,35 +26,14 @@ Status = Campaign.Status
 LIMIT = rules.FIELDS["numberInfoList"].max_length
 
 
-def big_list(count: int, prefix: str = "8613") -> CalleeList:
-    """A callee list of `count` numbers (text1 "N<i>"), stored by the import's own bulk path (COPY on
-    PostgreSQL): 250,000 callees in about a second."""
-    callee_list = CalleeListFactory()
-    rows = io.StringIO()
-    writer = csv.writer(rows, quoting=csv.QUOTE_ALL)
-    for i in range(count):
-        writer.writerow([f"{prefix}{i:09d}", f"N{i}", *[""] * 9])
-    rows.seek(0)
-    assert imports._store(imports.Target(callee_list=callee_list), rows, False, None) == count
-    return callee_list
-
-
 def big_campaign(count: int, **fields) -> Campaign:
-    return CampaignFactory(callee_list=big_list(count), callees=0, **fields)
+    return CampaignFactory(callee_list=callee_list_of(count), callees=0, **fields)
 
 
 def posts(simulator, task_name: str) -> int:
     """How many group calls named `task_name` reached the simulator."""
     return sum(1 for r in simulator.requests if r["path"].endswith("voice/group/call/send")
                and r["body"].get("taskName") == task_name)
-
-
-@pytest.fixture
-def limit_of_4(monkeypatch):
-    """Laaffic's per-task limit, in the contract table, set to 4 numbers."""
-    monkeypatch.setitem(rules.FIELDS, "numberInfoList", dataclasses.replace(rules.FIELDS["numberInfoList"],
-                                                                            max_length=4))
-    return 4
 
 
 def launched(callees: int, **fields) -> Campaign:
@@ -163,9 +139,6 @@ def test_twenty_launches_at_once_split_once_and_post_each_part_once(simulator, l
 @pytest.mark.django_db(transaction=True)
 def test_twenty_workers_claiming_queued_parts_post_each_once(simulator, limit_of_4):
     campaign = CampaignFactory(callees=10, task_name="Claim")
-    from django.db import transaction
-
-    from campaigns.services import parts
     with transaction.atomic():  # queued parts, as a launch leaves them, without their tasks having run
         Campaign.objects.filter(pk=campaign.pk).update(status=Status.PARTS)
         campaign.refresh_from_db()
@@ -255,12 +228,12 @@ def test_call_records_link_to_their_part_and_results_add_up(simulator, limit_of_
     campaign.refresh_from_db()
     stored = campaign_backfill(campaign)  # the record query: no task id, linked by number to its part
     assert stored == 10
-    parts = list(campaign.parts.order_by("part_number"))
-    assert [CallRecord.objects.filter(campaign=part).count() for part in parts] == [4, 4, 2]
+    part_rows = list(campaign.parts.order_by("part_number"))
+    assert [CallRecord.objects.filter(campaign=part).count() for part in part_rows] == [4, 4, 2]
     assert all(r.callee.callee_list_id == r.campaign.callee_list_id for r in CallRecord.objects.select_related("callee"))
     results = campaign_results(campaign)
     assert results.total == 10 and results.shared == 0
-    per_part = [campaign_results(part) for part in parts]
+    per_part = [campaign_results(part) for part in part_rows]
     assert results.outcomes == [(label, sum(dict(r.outcomes)[label] for r in per_part)) for label, _ in results.outcomes]
 
 
