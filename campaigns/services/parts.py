@@ -9,12 +9,14 @@ it holds the sums of its parts (`parts_aggregate`), which its pages read as they
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
 from .. import rules
-from ..laaffic.codes import FINAL_STATUSES, ProviderStatus
+from ..laaffic.codes import FINAL_STATUSES, Code, ProviderStatus
 from ..models import Callee, CalleeList, Campaign, SuppressedNumber
 
 Status = Campaign.Status
@@ -41,7 +43,7 @@ def part_problems(campaign: Campaign, count: int) -> list[rules.Problem]:
         taken = taken.exclude(part_of_id=campaign.pk)
     return [rules.Problem("taskName", f"This campaign is sent as {len(names)} tasks, and another campaign already "
                                       f"uses the task name “{name}”; Laaffic needs a new name for every task. "
-                                      "Rename this campaign.", "-21")
+                                      "Rename this campaign.", Code.NAME_EXISTS)
             for name in taken.values_list("task_name", flat=True)[:3]]
 
 
@@ -123,6 +125,16 @@ def parts_aggregate(campaign_id) -> None:
         finished_at=max(part.finished_at for part in parts) if final else None,
         submitted_at=min((part.submitted_at for part in parts if part.submitted_at), default=None),
         status_detail=_summary(parts), updated_at=timezone.now())
+
+
+@contextmanager
+def summed_after(campaign: Campaign):
+    """Whatever the block does to a part (sync, cancel), the campaign it is part of then shows the new sums."""
+    try:
+        yield
+    finally:
+        if campaign.part_of_id is not None:
+            parts_aggregate(campaign.part_of_id)
 
 
 def _sum(values):

@@ -67,11 +67,8 @@ def campaign_sync(campaign: Campaign, client: LaafficClient | None = None) -> st
     if campaign.is_split:
         return "; ".join(f"{part}: {campaign_sync(part, client)}"
                          for part in pollable().filter(part_of=campaign).order_by("part_number")) or "nothing to sync"
-    try:
+    with parts.summed_after(campaign):
         return _sync(campaign, client)
-    finally:
-        if campaign.part_of_id is not None:
-            parts.parts_aggregate(campaign.part_of_id)
 
 
 def _sync(campaign: Campaign, client: LaafficClient) -> str:
@@ -171,11 +168,8 @@ def campaign_cancel(campaign: Campaign, *, client: LaafficClient | None = None) 
     client = client or laaffic_client()
     if campaign.is_split:
         return _cancel_parts(campaign, client)
-    try:
+    with parts.summed_after(campaign):
         return _cancel(campaign, client)
-    finally:
-        if campaign.part_of_id is not None:
-            parts.parts_aggregate(campaign.part_of_id)
 
 
 def _cancel_parts(campaign: Campaign, client: LaafficClient) -> Outcome:
