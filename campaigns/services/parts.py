@@ -122,7 +122,7 @@ def parts_aggregate(campaign_id) -> None:
         **sums, progress=round(progress, 2) if progress is not None else None,
         provider_status=_provider_status(parts, final),
         synced_at=max((part.synced_at for part in parts if part.synced_at), default=None),
-        finished_at=max(part.finished_at for part in parts) if final else None,
+        finished_at=max((part.finished_at for part in parts if part.finished_at), default=None) if final else None,
         submitted_at=min((part.submitted_at for part in parts if part.submitted_at), default=None),
         status_detail=_summary(parts), updated_at=timezone.now())
 
