@@ -117,7 +117,9 @@ class _Facts:
             if self.all_called and parent.numbers_failed and not unsure and self.resendable:
                 return RecallPlan(parent.numbers_failed, True, "those Laaffic counts as not reached (not every "
                                                                "call's result is in yet)")
-            why = "to leave out the numbers on the do-not-call list" if unsure else "to call the numbers never called"
+            why = ("to leave out the numbers on the do-not-call list" if unsure
+                   else "to call the numbers never called" if self.resendable
+                   else "to know who was not reached: its parts are several tasks, which no single resend covers")
             return self._missing_results(why)
         run = self.run() or [number for number in self.callees if number in self.called]
         unreached = [number for number in run if number not in self.reached]
