@@ -107,6 +107,8 @@ class Campaign(models.Model):
         SUBMITTED = "submitted", "Submitted"
         FAILED = "failed", "Failed"
         UNKNOWN = "unknown", "Unknown: check before resending"
+        # Its list was over Laaffic's limit for one task: its parts (below) are the tasks.
+        PARTS = "parts", "Launched in parts"
 
     class Approval(models.TextChoices):
         NONE = "none", "Not asked"
@@ -172,6 +174,15 @@ class Campaign(models.Model):
     recall_failed_only = models.BooleanField(
         "only the numbers that were not reached", default=False,
     )
+    # Launching a list over Laaffic's per-task limit splits it into parts: each part is a campaign of its own
+    # (its settings copied, its slice of the list copied into a list of its own, its task name "<name> (1/3)")
+    # that the one claim, retry, sync, cancel and call-record machinery treats like any other task, so each
+    # is posted once and retried on its own. The launched campaign (status PARTS) posts nothing itself: it
+    # holds the sums of its parts' counts (services/parts.py parts_aggregate) and the pages read it.
+    part_of = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="parts", verbose_name="part of",
+    )
+    part_number = models.PositiveSmallIntegerField(null=True, blank=True)
 
     # Outcome
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
@@ -226,7 +237,7 @@ class Campaign(models.Model):
     SETTINGS_FIELDS = tuple(dict.fromkeys(CAMPAIGN_FIELD_FOR.values()))
     # What the site writes: no form offers them, the admin shows them read-only, Call again starts them anew.
     SYSTEM_FIELDS = (
-        "parent", "recall_failed_only", "status", "status_detail", "key_id", "provider_code", "provider_message",
+        "parent", "recall_failed_only", "part_of", "part_number", "status", "status_detail", "key_id", "provider_code", "provider_message",
         "submitted_at", "task_id", "provider_status", "progress", "numbers_total", "numbers_called",
         "numbers_success", "numbers_failed", "synced_at", "finished_at", "cancel_requested_at",
         "records_backfilled_at", "created_at", "updated_at", "created_by", "approval_state",
@@ -264,6 +275,21 @@ class Campaign(models.Model):
     def is_final_on_laaffic(self) -> bool:
         """Laaffic's task changes no more (finished, failed or cancelled there)."""
         return self.provider_status in FINAL_STATUSES
+
+    @property
+    def is_split(self) -> bool:
+        """Launched as several tasks, its parts."""
+        return self.status == self.Status.PARTS
+
+    def tasks(self):
+        """The campaigns that are its tasks on Laaffic: its parts once launched in parts, else itself."""
+        return Campaign.objects.filter(part_of=self) if self.is_split else Campaign.objects.filter(pk=self.pk)
+
+    def calls(self):
+        """Its call records, those of every part when it was launched in parts."""
+        if self.is_split:
+            return CallRecord.objects.filter(campaign__part_of=self)
+        return CallRecord.objects.filter(campaign=self)
 
     @property
     def is_editable(self):

@@ -531,6 +531,7 @@ def check_body(
     provider_tz: tzinfo,
     task_name_taken: Callable[[str], bool] | None = None,
     number_problem: Callable[[str], str | None] | None = None,
+    in_parts: bool = False,
 ) -> list[Problem]:
     """Every problem with a group-call request body, as the provider's page defines it.
 
@@ -538,6 +539,8 @@ def check_body(
     in `provider_tz`. `task_name_taken(name)` says whether another campaign of
     this site already uses the name. `number_problem(number)` adds the site's own
     check of a callee number the API's form accepts (whether it can exist).
+    `in_parts`: the site sends a longer list as several tasks (`parts_needed`), so
+    the per-task limit on numbers does not apply to the body as a whole.
     """
     if not isinstance(body, Mapping):
         return [Problem("body", "The request must be a JSON object ({...}).")]
@@ -579,7 +582,7 @@ def check_body(
         _check_send_time(body["sendTime"], now, provider_tz, add)
     _check_windows(body.get("allowSendTime"), add)
     sms_names = _check_sms(body, mistyped, add) if HANG_UP_SMS.holds(body) else []
-    problems.extend(_check_callees(body.get("numberInfoList"), sms_names, number_problem))
+    problems.extend(_check_callees(body.get("numberInfoList"), sms_names, number_problem, in_parts))
     return problems
 
 
@@ -762,7 +765,29 @@ def in_windows(clock: str, windows: Iterable[tuple[str, str]]) -> bool:
     return not windows or any(start <= clock <= end for start, end in windows)
 
 
-def _check_callees(callees, sms_names: list[str], number_problem=None) -> list[Problem]:
+def parts_needed(count: int) -> int:
+    """How many tasks a list of `count` numbers is sent as: Laaffic calls at most
+    FIELDS["numberInfoList"].max_length numbers a task."""
+    return max(1, -(-count // FIELDS["numberInfoList"].max_length))
+
+
+def part_task_name(name: str, number: int, total: int) -> str:
+    """The task name of part `number` of `total`: "Summer sale (1/3)"."""
+    return f"{name} ({number}/{total})"
+
+
+def part_name_problem(name: str, total: int) -> str | None:
+    """Why `name` cannot name the tasks of a campaign sent in `total` parts (too long with " (1/3)"), or None."""
+    longest = FIELDS["taskName"].max_length
+    room = longest - len(part_task_name("", total, total))
+    if total < 2 or len(name) <= room:
+        return None
+    return (f"This campaign calls more than {FIELDS['numberInfoList'].max_length:,} numbers, so it is sent as "
+            f"{total} tasks named like “{part_task_name(name, 1, total)}”, and a task name can have at most "
+            f"{longest} characters. Shorten the name to {room} characters or fewer.")
+
+
+def _check_callees(callees, sms_names: list[str], number_problem=None, in_parts=False) -> list[Problem]:
     if callees is None or callees == []:
         return [Problem("numberInfoList", "The campaign has no phone numbers to call; "
                                           "add at least one callee.", Code.NO_NUMBERS)]
@@ -771,7 +796,7 @@ def _check_callees(callees, sms_names: list[str], number_problem=None) -> list[P
                                           '{"calleeNumber": "...", "text1": "..."} entries.')]
     problems: list[Problem] = []
     most = FIELDS["numberInfoList"].max_length
-    if len(callees) > most:
+    if len(callees) > most and not in_parts:
         problems.append(Problem("numberInfoList", f"A task can call at most {most:,} "
                                                   f"numbers; this one has {len(callees):,}. "
                                                   "Split the list into several campaigns."))

@@ -1,4 +1,5 @@
 import copy
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -7,6 +8,7 @@ import pytest
 from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
 
+from campaigns import rules
 from campaigns.simulator import Simulator
 from laaffic_site.celery import app as celery_app
 
@@ -74,3 +76,11 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("postgres"):
             item.add_marker(skip)
+
+
+@pytest.fixture
+def limit_of_4(monkeypatch):
+    """Laaffic's per-task limit, in the contract table, set to 4 numbers."""
+    monkeypatch.setitem(rules.FIELDS, "numberInfoList", dataclasses.replace(rules.FIELDS["numberInfoList"],
+                                                                            max_length=4))
+    return 4

@@ -1,6 +1,7 @@
 import factory
 
 from campaigns.models import Callee, CalleeList, Campaign, SmsTemplate
+from campaigns.services import imports
 
 
 class CalleeListFactory(factory.django.DjangoModelFactory):
@@ -47,3 +48,12 @@ class CampaignFactory(factory.django.DjangoModelFactory):
         if create:
             for _ in range(extracted if extracted is not None else 3):
                 CalleeFactory(callee_list=self.callee_list)
+
+
+def callee_list_of(count: int, prefix: str = "8613") -> CalleeList:
+    """A callee list of `count` numbers (text1 "N<i>"), stored by the import's own bulk path (COPY on
+    PostgreSQL): 250,000 callees in about a second."""
+    callee_list = CalleeListFactory()
+    rows = ((f"{prefix}{i:09d}", f"N{i}", *[""] * 9) for i in range(count))
+    assert imports.callees_bulk_store(callee_list, rows) == count
+    return callee_list

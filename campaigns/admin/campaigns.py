@@ -215,7 +215,9 @@ class CampaignAdmin(CampaignTrackingMixin, admin.ModelAdmin):
         queued = 0
         for campaign in campaigns:
             result = campaign_queue(campaign, user=request.user)
-            if result.queued:
+            if len(result.sends) > 1 or campaign.is_split:  # in parts: say how many tasks
+                self.message_user(request, result.message, messages.SUCCESS if result.queued else messages.ERROR)
+            elif result.queued:
                 queued += 1
             else:
                 self.message_user(request, result.message, messages.ERROR)

@@ -147,7 +147,8 @@ class CampaignTrackingMixin:
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}),
                          "results_url": reverse("admin:campaigns_campaign_results", args=[object_id]),
-                         "progress_url": reverse("admin:campaigns_campaign_progress", args=[object_id])}
+                         "progress_url": reverse("admin:campaigns_campaign_progress", args=[object_id]),
+                         "parts": Campaign.objects.filter(part_of_id=object_id).order_by("part_number")}
         return super().change_view(request, object_id, form_url, extra_context)
 
 

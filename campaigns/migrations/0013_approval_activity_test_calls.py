@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0011_callee_list_text_names'),
+        ('campaigns', '0012_campaign_parts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

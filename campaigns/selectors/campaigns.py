@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Count
 from django.utils import timezone
 
 from .. import rules
@@ -13,6 +14,7 @@ from ..laaffic.codes import CANCELLABLE_STATUSES
 from ..models import CallRecord, Campaign
 from ..services import bodies
 from ..services.campaigns import campaign_problems, campaign_refusal
+from ..services.parts import part_names
 
 BODY_PREVIEW_CALLEES = 3
 CALLS_PAGE_SIZE = 100
@@ -33,6 +35,18 @@ class Review:
     refusal: str  # why its status does not allow launching it
     problems: list[rules.Problem]  # what Laaffic would refuse
     body: str  # the request body as JSON, with the first few callees only
+    parts: list[tuple[str, int]]  # over Laaffic's per-task limit: each task it is sent as, with its numbers
+
+    @property
+    def parts_note(self) -> str:
+        """How many tasks the launch creates, for a list over the per-task limit ('' otherwise)."""
+        if not self.parts:
+            return ""
+        limit = rules.FIELDS["numberInfoList"].max_length
+        listed = ", ".join(f"“{name}” ({count:,})" for name, count in self.parts)
+        return (f"Laaffic calls at most {limit:,} numbers a task, so the {self.callee_count:,} numbers are sent "
+                f"in {len(self.parts)} parts, each its own task: {listed}. Each part is sent once and retried "
+                "on its own; progress and results add up all parts.")
 
     @property
     def ready(self) -> bool:
@@ -67,7 +81,19 @@ def campaign_review(campaign: Campaign) -> Review:
         refusal=campaign_refusal(campaign),
         problems=campaign_problems(campaign, callees),
         body=json.dumps(shown, indent=2, ensure_ascii=False),
+        parts=_parts(campaign, len(callees)),
     )
+
+
+def _parts(campaign: Campaign, count: int) -> list[tuple[str, int]]:
+    """The parts a launch sends (or sent), with their numbers: at most the limit each, in list order."""
+    if campaign.is_split:
+        return [(part.task_name, part.size) for part in campaign.parts.order_by("part_number").annotate(
+            size=Count("callee_list__callees"))]
+    if campaign.is_resend:
+        return []
+    limit = rules.FIELDS["numberInfoList"].max_length
+    return [(name, min(limit, count - i * limit)) for i, name in enumerate(part_names(campaign, count))]
 
 
 def _sms_example(campaign, first):
@@ -78,20 +104,28 @@ def _sms_example(campaign, first):
 
 
 def campaign_progress(campaign: Campaign) -> dict:
-    """A campaign's progress on Laaffic, as its page polls it (JSON)."""
-    return {
+    """A campaign's progress on Laaffic, as its page polls it (JSON). Launched in parts: the sums of its parts
+    (services/parts.py parts_aggregate), and each part's own line under `parts`."""
+    progress = {
         "status": campaign.get_status_display(), "provider_status": campaign.get_provider_status_display() or "",
         "progress": campaign.progress or 0, "numbers": campaign.numbers_total, "called": campaign.numbers_called,
         "success": campaign.numbers_success, "fail": campaign.numbers_failed,
         "synced_at": campaign.synced_at.isoformat() if campaign.synced_at else None,
         "final": campaign.is_final_on_laaffic,  # nothing more will change
     }
+    if campaign.is_split:
+        progress["parts"] = [
+            {"task_name": part.task_name, "status": part.get_status_display(),
+             "provider_status": part.get_provider_status_display() or "", "progress": part.progress or 0,
+             "numbers": part.numbers_total, "called": part.numbers_called}
+            for part in campaign.parts.order_by("part_number")]
+    return progress
 
 
 def campaign_calls_page(campaign: Campaign, *, outcome: str = "", page=None) -> Page:
     """A page of the campaign's calls in the order they were made, only those of `outcome` when it
     is one (anything else shows every call); `page` as a query string gives it."""
-    records = CallRecord.objects.filter(campaign=campaign).select_related("callee").order_by("call_time", "id")
+    records = campaign.calls().select_related("callee").order_by("call_time", "id")
     if outcome in CallRecord.Outcome.values:
         records = records.filter(outcome=outcome)
     return Paginator(records, CALLS_PAGE_SIZE).get_page(page)
@@ -100,6 +134,8 @@ def campaign_calls_page(campaign: Campaign, *, outcome: str = "", page=None) -> 
 def campaign_cancellable(campaign: Campaign) -> bool:
     """Whether Cancel can stop it: running on Laaffic, waiting or calling, or not synced yet (then the
     cancel asks Laaffic first)."""
+    if campaign.is_split:
+        return any(campaign_cancellable(part) for part in campaign.parts.all())
     return campaign.status == Campaign.Status.SUBMITTED and campaign.provider_status in (None, *CANCELLABLE_STATUSES)
 
 

@@ -11,6 +11,10 @@ copied from the first run's with each callee's texts).
 answered (voicemail, busy, no answer and failed calls are not). The records are complete when
 they name at least as many numbers as Laaffic says it called; a number with no record is then
 one Laaffic never called. Without complete records only Laaffic's own counts are known.
+
+A campaign launched in parts is several tasks: its records are its parts', its counts their sums
+(services/parts.py), and no single resend can call them again, so its re-call is always a new group
+call (itself sent in parts when it is over the per-task limit).
 """
 from __future__ import annotations
 
@@ -52,7 +56,7 @@ def recall_plans(parent: Campaign) -> dict[bool, RecallPlan]:
     blocked = set(SuppressedNumber.objects.filter(number__in=Callee.objects.filter(
         callee_list_id=parent.callee_list_id).values("number")).values_list("number", flat=True))
     called, reached = set(), set()
-    for number, outcome in CallRecord.objects.filter(campaign=parent).values_list("callee_number", "outcome"):
+    for number, outcome in parent.calls().values_list("callee_number", "outcome"):
         called.add(number)
         if outcome == CallRecord.Outcome.ANSWERED:
             reached.add(number)
@@ -76,6 +80,11 @@ class _Facts:
     def all_called(self) -> bool:
         return self.parent.numbers_total is not None and self.parent.numbers_called == self.parent.numbers_total
 
+    @property
+    def resendable(self) -> bool:
+        """Laaffic's resend can call the numbers again: one task holds them all."""
+        return not self.parent.is_split
+
     def run(self) -> list[str] | None:
         """The numbers of the parent's run: its list, unless it was itself a resend (Laaffic's copy)."""
         if not self.parent.is_resend:
@@ -93,8 +102,10 @@ class _Facts:
         left = [number for number in run if number not in self.blocked]
         if not left:
             return _nobody(f"every number of “{self.parent.callee_list}” is on the do-not-call list.")
-        if len(left) == len(run):
+        if len(left) == len(run) and self.resendable:
             return RecallPlan(self.parent.numbers_total or len(run), True, "every number of the first run")
+        if len(left) == len(run):
+            return self._send(left, "every number of the first run")
         return self._send(left, f"every number of the first run except {self._blocked(run)}")
 
     def not_reached(self) -> RecallPlan:
@@ -103,10 +114,12 @@ class _Facts:
             unsure = self.blocked - self.reached
             if self.all_called and parent.numbers_failed == 0:
                 return _nobody("Laaffic reached every number it called.")
-            if self.all_called and parent.numbers_failed and not unsure:
+            if self.all_called and parent.numbers_failed and not unsure and self.resendable:
                 return RecallPlan(parent.numbers_failed, True, "those Laaffic counts as not reached (not every "
                                                                "call's result is in yet)")
-            why = "to leave out the numbers on the do-not-call list" if unsure else "to call the numbers never called"
+            why = ("to leave out the numbers on the do-not-call list" if unsure
+                   else "to call the numbers never called" if self.resendable
+                   else "to know who was not reached: its parts are several tasks, which no single resend covers")
             return self._missing_results(why)
         run = self.run() or [number for number in self.callees if number in self.called]
         unreached = [number for number in run if number not in self.reached]
@@ -115,7 +128,7 @@ class _Facts:
             blocked = " or is on the do-not-call list" if unreached else ""
             return _nobody(f"every number was reached{blocked}.")
         # What Laaffic's resendType 1 calls: the numbers it called without an answer.
-        if set(left) == self.called - self.reached:
+        if set(left) == self.called - self.reached and self.resendable:
             return RecallPlan(len(left), True, "called without an answer")
         never, blocked = sum(number not in self.called for number in left), self._blocked(unreached)
         parts = [f"{len(left) - never:,} called without an answer" if len(left) > never else "",

@@ -170,11 +170,12 @@ def audio_attachment(voice: VoiceFile) -> Attachment:
     return Attachment(lambda: voice.audio.storage.open(voice.audio.name, "rb"), voice.audio.size)
 
 
-def check(body: dict, *, exclude_campaign_id=None, entering=False) -> list[rules.Problem]:
+def check(body: dict, *, exclude_campaign_id=None, entering=False, in_parts=False) -> list[rules.Problem]:
     """The rules module with this site's clock, zone and task names.
 
     `entering`: the body brings new data into the site (load_campaign), so its numbers and
-    audio also get the checks of the site's other ways in (import, forms).
+    audio also get the checks of the site's other ways in (import, forms). `in_parts`: a list
+    over the per-task limit is sent as several tasks (services/parts.py).
     """
     def taken(name):
         others = Campaign.objects.filter(task_name=name)
@@ -183,7 +184,7 @@ def check(body: dict, *, exclude_campaign_id=None, entering=False) -> list[rules
         return others.exists()
 
     problems = rules.check_body(body, now=timezone.now(), provider_tz=provider_tz(), task_name_taken=taken,
-                                number_problem=phones.number_problem if entering else None)
+                                number_problem=phones.number_problem if entering else None, in_parts=in_parts)
     if entering and isinstance(body, dict) and body.get("source") == Campaign.Source.INLINE_FILE:
         problems += _inline_audio_problems(body, problems)
     return problems

@@ -4,7 +4,7 @@ from __future__ import annotations
 import base64
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import PurePosixPath
 
@@ -19,7 +19,7 @@ from ..laaffic import LaafficClient, LaafficError
 from ..laaffic.codes import FINAL_STATUSES, Code
 from ..models import CallRecord, Callee, CalleeList, Campaign, CampaignEvent, SmsTemplate, Submission, VoiceFile
 from ..selectors.recalls import recall_plan
-from . import bodies
+from . import bodies, parts
 from .activity import event_record
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,7 @@ class SubmitResult:
     key_id: str = ""
     retry_in: float | None = None  # set when the campaign went back to the queue
     queued: bool = False  # this call moved the campaign into the queue
+    sends: list[int] = field(default_factory=list)  # what the worker sends: the campaign, or its parts
 
 
 def laaffic_client() -> LaafficClient:
@@ -71,16 +72,21 @@ def laaffic_client() -> LaafficClient:
 
 
 def campaign_problems(campaign: Campaign, callees: list[dict] | None = None) -> list[rules.Problem]:
-    """Everything the provider would refuse about `campaign`, before anything is sent."""
+    """Everything the provider would refuse about `campaign`, before anything is sent. A list over the
+    per-task limit is sent in parts (services/parts.py): then the parts' task names are checked instead."""
     body = bodies.campaign_body(campaign, callees)
     voice = campaign.voice_file
     if campaign.source == Campaign.Source.VOICE_FILE and voice and not voice.provider_file_id and voice.audio:
         body["voiceFileId"] = PENDING_UPLOAD
-    return _body_problems(campaign, body)
+    in_parts = not campaign.is_resend and campaign.part_of_id is None
+    problems = _body_problems(campaign, body, in_parts=in_parts)
+    if in_parts:
+        problems += parts.part_problems(campaign, len(body["numberInfoList"]))
+    return problems
 
 
-def _body_problems(campaign: Campaign, body: dict) -> list[rules.Problem]:
-    problems = bodies.check(body, exclude_campaign_id=campaign.pk) + _recall_problems(campaign)
+def _body_problems(campaign: Campaign, body: dict, *, in_parts=False) -> list[rules.Problem]:
+    problems = bodies.check(body, exclude_campaign_id=campaign.pk, in_parts=in_parts) + _recall_problems(campaign)
     if campaign.send_time and (second := rules.send_moment_problem(campaign.send_time, bodies.provider_tz())):
         problems.append(rules.Problem("sendTime", second))
     return problems
@@ -211,23 +217,32 @@ def campaign_queue(campaign: Campaign, *, user=None) -> SubmitResult:
     """Check a campaign and move it to the queue, once (the launch); the worker sends it when the
     transaction commits."""
     result = _queue(campaign, user)
-    if result.queued:
-        _enqueue_submit(campaign.pk, getattr(user, "pk", None))
+    for campaign_id in result.sends:
+        _enqueue_submit(campaign_id, getattr(user, "pk", None))
     return result
 
 
 def campaign_submit_now(campaign: Campaign) -> SubmitResult:
     """Check, queue and send a campaign in this process (the commands). A temporary failure is not waited
     out here: the campaign goes to the worker, which retries it by the one policy (`submit_retry_delay`)."""
-    result = _queue(campaign, None)
-    if not result.queued:
-        return result
-    result = campaign_submit(campaign.pk)
-    if result.retry_in is not None:
-        delay = submit_retry_delay(result.retry_in, 0)
-        _enqueue_submit(campaign.pk, None, countdown=delay)
-        result.message = f"{result.message} Not sent yet: the worker tries again in {delay:g} seconds."
-    return result
+    queued = _queue(campaign, None)
+    results = []
+    for campaign_id in queued.sends:
+        result = campaign_submit(campaign_id)
+        if result.retry_in is not None:
+            delay = submit_retry_delay(result.retry_in, 0)
+            _enqueue_submit(campaign_id, None, countdown=delay)
+            result.message = f"{result.message} Not sent yet: the worker tries again in {delay:g} seconds."
+        results.append(result)
+    if len(results) == 1 and not campaign.is_split:
+        return results[0]
+    if not results:
+        return queued
+    campaign.refresh_from_db()
+    names = dict(Campaign.objects.filter(pk__in=queued.sends).values_list("pk", "task_name"))
+    return SubmitResult(campaign.status, " ".join(f"{names[pk]}: {result.message}"
+                                                  for pk, result in zip(queued.sends, results)),
+                        queued=True, sends=queued.sends)
 
 
 def _enqueue_submit(campaign_id, user_id, countdown: float | None = None) -> None:
@@ -246,24 +261,49 @@ def submit_retry_delay(suggested: float, retries: int) -> float | None:
 
 
 def _queue(campaign: Campaign, user) -> SubmitResult:
+    if campaign.is_split:
+        return _requeue_parts(campaign)
     refusal = campaign_refusal(campaign)
     if refusal:
         return SubmitResult(campaign.status, refusal)
-    problems = campaign_problems(campaign)
+    callees = bodies.callee_entries(campaign.callee_list_id)
+    problems = campaign_problems(campaign, callees)
     if problems:
         listed = "; ".join(f"{p.field}: {p.message}" for p in problems[:5])
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
         return SubmitResult(campaign.status, f"{campaign} was not submitted: {listed}{more}")
-    moved = (Campaign.objects.filter(pk=campaign.pk, status__in=[Status.DRAFT, Status.FAILED])
-             .exclude(approval_state=Approval.REQUESTED)
-             .update(status=Status.QUEUED, status_detail="Waiting to be sent to Laaffic.", updated_at=timezone.now()))
+    split = rules.parts_needed(len(callees)) > 1 and not campaign.is_resend
+    with transaction.atomic():
+        # The same claim as a single task: only the caller that moves it out of draft or failed goes on.
+        moved = (Campaign.objects.filter(pk=campaign.pk, status__in=[Status.DRAFT, Status.FAILED])
+                 .exclude(approval_state=Approval.REQUESTED).update(
+            status=Status.PARTS if split else Status.QUEUED, updated_at=timezone.now(),
+            status_detail="Being split into parts." if split else "Waiting to be sent to Laaffic.",
+        ))
+        if moved and split:
+            campaign.status = Status.PARTS
+            sends = parts.parts_create(campaign, user=user)
     if not moved:
         campaign.refresh_from_db()
         return SubmitResult(campaign.status, campaign_refusal(campaign) or f"{campaign} changed meanwhile.")
     log.info("campaign %s queued by %s", campaign.pk, user)
     if campaign.test_of_id is None:  # a test call is logged on the campaign it tests
         event_record(campaign, What.LAUNCHED, user)
-    return SubmitResult(Status.QUEUED, f"{campaign} is queued for sending.", queued=True)
+    if split:
+        return SubmitResult(Status.PARTS, f"{campaign} is queued for sending as {len(sends)} tasks of at most "
+                                          f"{rules.FIELDS['numberInfoList'].max_length:,} numbers.",
+                            queued=True, sends=sends)
+    return SubmitResult(Status.QUEUED, f"{campaign} is queued for sending.", queued=True, sends=[campaign.pk])
+
+
+def _requeue_parts(campaign: Campaign) -> SubmitResult:
+    """Launching a campaign sent in parts again sends only its parts that failed; the others never again."""
+    sends = parts.parts_requeue(campaign)
+    if not sends:
+        return SubmitResult(campaign.status, campaign_refusal(campaign))
+    return SubmitResult(Status.PARTS, f"{campaign}: {len(sends)} part{'s' if len(sends) != 1 else ''} that failed "
+                                      "queued for sending again; the parts already sent are not sent again.",
+                        queued=True, sends=sends)
 
 
 def running_test_calls(campaign: Campaign):
@@ -276,7 +316,10 @@ def running_test_calls(campaign: Campaign):
 
 
 def campaign_refusal(campaign: Campaign) -> str:
-    """Why a campaign cannot be launched now, or '': its status, a request for approval, a test call."""
+    """Why a campaign cannot be launched now, or '': its status, a request for approval, a test call. One
+    launched in parts can be launched again while a part has failed: that sends the failed parts only."""
+    if campaign.is_split and campaign.parts.filter(status=Status.FAILED).exists():
+        return ""
     if campaign.is_waiting_for_approval:
         return (f"{campaign} is waiting for approval: an approver launches it with Approve and launch "
                 "(or sends it back).")
@@ -290,6 +333,7 @@ def campaign_refusal(campaign: Campaign) -> str:
                           "it is never sent twice.",
         Status.UNKNOWN: f"{campaign} may already be on Laaffic ({campaign.status_detail}) "
                         "Check the Laaffic console before doing anything else.",
+        Status.PARTS: f"{campaign} was launched in parts and none of them failed: a part is never sent twice.",
     }.get(campaign.status, "")
 
 
@@ -396,6 +440,7 @@ def _after_error(campaign, error: LaafficError, prefix="", *, task_sent=True) ->
             status_detail=f"{prefix}{error.message} Trying again shortly.", updated_at=timezone.now(),
         )
         if moved:
+            _aggregate(campaign.part_of_id)
             return SubmitResult(Status.QUEUED, f"{prefix}{error.message}", code=code, retry_in=retry_in)
     return _finish(campaign, Status.FAILED, f"{prefix}{error.message}", code=code)
 
@@ -413,7 +458,14 @@ def _finish(campaign, status, detail, *, code="", provider_message="") -> Submit
         submitted_at=now if status == Status.SUBMITTED else None,
     )
     log.info("campaign %s -> %s (code %s)", campaign.pk, status, code or "-")
+    _aggregate(campaign.part_of_id)
     return SubmitResult(status, detail, code=code, key_id=campaign.key_id)
+
+
+def _aggregate(part_of_id) -> None:
+    """A part's status changed: the campaign it is part of shows the new sums."""
+    if part_of_id is not None:
+        parts.parts_aggregate(part_of_id)
 
 
 def _not_claimed(campaign_id) -> SubmitResult:
@@ -469,6 +521,7 @@ def campaign_give_up(campaign_id, reason: str) -> None:
         status=Status.FAILED, status_detail=f"Gave up after several attempts. Last problem: {reason}",
         updated_at=timezone.now(),
     )
+    _aggregate(parts.part_of_id(campaign_id))
 
 
 def _upload_voice_file(campaign: Campaign, client: LaafficClient) -> None:

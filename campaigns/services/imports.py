@@ -245,6 +245,15 @@ def _store(target: Target, accepted: _Spool, update_existing: bool, user) -> int
     return _store_in_batches(model._meta.db_table, columns, fixed, conflict, updates, accepted.batches())
 
 
+def callees_bulk_store(callee_list: CalleeList, rows) -> int:
+    """Store (number, text1..text10) rows, already checked, into `callee_list` by the import's own bulk
+    path (COPY on PostgreSQL); numbers already in the list are skipped. Returns the rows written."""
+    with _Spool(as_csv=connection.vendor == "postgresql") as accepted:
+        for number, *texts in rows:
+            accepted.add(0, number, tuple(texts))
+        return _store(Target(callee_list=callee_list), accepted, False, None)
+
+
 def _on_conflict(conflict, updates) -> str:
     target = ", ".join(conflict)
     if not updates:

@@ -28,7 +28,7 @@ class Results:
 
 def campaign_results(campaign: Campaign) -> Results:
     """Outcome breakdown, key presses, answer rate, talk time and cost, and the calls it may share."""
-    records = CallRecord.objects.filter(campaign=campaign).order_by()
+    records = campaign.calls().order_by()  # every part's, for a campaign launched in parts
     # One pass over the campaign's calls, grouped by outcome and currency (a handful of groups).
     groups = records.values_list("outcome", "currency").annotate(
         n=Count("id"), cost=Sum("cost"), talk=Sum("call_duration"), talked=Count("call_duration"))
@@ -66,7 +66,7 @@ def campaign_results_export(campaign: Campaign, out, zone=None) -> int:
     """
     zone = zone or timezone.get_current_timezone()
     calls = {}
-    for record in CallRecord.objects.filter(campaign=campaign).order_by("call_time", "id").iterator(chunk_size=5000):
+    for record in campaign.calls().order_by("call_time", "id").iterator(chunk_size=5000):
         calls[record.callee_number] = record
 
     def when(moment):

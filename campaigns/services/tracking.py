@@ -22,7 +22,7 @@ from ..laaffic.codes import (
 from ..models import CallRecord, Callee, CalleeList, Campaign, CampaignEvent, Submission
 from ..rules import TEXT_FIELDS, Problem
 from ..selectors.recalls import RecallPlan, recall_plan
-from . import bodies
+from . import bodies, parts
 from .activity import event_record
 from .campaigns import (
     InvalidCampaign, SubmitResult, campaign_problems, campaign_queue, campaign_submit_now, free_name, laaffic_client,
@@ -62,8 +62,17 @@ def pollable():
 
 
 def campaign_sync(campaign: Campaign, client: LaafficClient | None = None) -> str:
-    """Refresh one campaign from Laaffic's task list; settle it if its fate was unknown."""
+    """Refresh one campaign from Laaffic's task list (each of its parts' tasks when it was launched in
+    parts); settle it if its fate was unknown."""
     client = client or laaffic_client()
+    if campaign.is_split:
+        return "; ".join(f"{part}: {campaign_sync(part, client)}"
+                         for part in pollable().filter(part_of=campaign).order_by("part_number")) or "nothing to sync"
+    with parts.summed_after(campaign):
+        return _sync(campaign, client)
+
+
+def _sync(campaign: Campaign, client: LaafficClient) -> str:
     around = _submission_time(campaign)
     task = _find_task(client, campaign.task_name, around)
     now = timezone.now()
@@ -141,7 +150,7 @@ def campaigns_sync(client: LaafficClient | None = None) -> list[dict]:
 
 def campaign_refresh(campaign: Campaign) -> str:
     """Sync `campaign` (reloaded) when its task may still change on Laaffic; '' or why it could not be."""
-    if not pollable().filter(pk=campaign.pk).exists():
+    if not pollable().filter(Q(pk=campaign.pk) | Q(part_of=campaign)).exists():
         return ""
     note = ""
     try:
@@ -156,8 +165,33 @@ def campaign_refresh(campaign: Campaign) -> str:
 
 
 def campaign_cancel(campaign: Campaign, *, user=None, client: LaafficClient | None = None) -> Outcome:
-    """Cancel a waiting or calling campaign on Laaffic, once."""
+    """Cancel a waiting or calling campaign on Laaffic, once: every part of one launched in parts."""
     client = client or laaffic_client()
+    if campaign.is_split:
+        outcome = _cancel_parts(campaign, client)
+    else:
+        with parts.summed_after(campaign):
+            outcome = _cancel(campaign, client)
+    if outcome.ok:
+        event_record(campaign, CampaignEvent.What.CANCELLED, user)
+    return outcome
+
+
+def _cancel_parts(campaign: Campaign, client: LaafficClient) -> Outcome:
+    """Cancel each part still running; one that cannot be cancelled does not stop the others."""
+    running = [part for part in campaign.parts.order_by("part_number") if part.status == Status.SUBMITTED
+               and part.provider_status in (None, *CANCELLABLE_STATUSES)]
+    if not running:
+        return Outcome(False, f"No part of {campaign} is running on Laaffic, so there is nothing to cancel.")
+    outcomes = [_cancel(part, client) for part in running]
+    parts.parts_aggregate(campaign.pk)
+    cancelled = sum(outcome.ok for outcome in outcomes)
+    not_cancelled = [outcome.message for outcome in outcomes if not outcome.ok]
+    return Outcome(cancelled > 0, f"{campaign}: {cancelled} of {len(running)} running parts cancelled."
+                   + "".join(f" {message}" for message in not_cancelled))
+
+
+def _cancel(campaign: Campaign, client: LaafficClient) -> Outcome:
     if campaign.status != Status.SUBMITTED:
         return Outcome(False, f"{campaign} is not running on Laaffic, so there is nothing to cancel.")
     if campaign.task_id is None or campaign.provider_status not in CANCELLABLE_STATUSES:
@@ -180,7 +214,6 @@ def campaign_cancel(campaign: Campaign, *, user=None, client: LaafficClient | No
     Campaign.objects.filter(pk=campaign.pk).update(
         provider_status=ProviderStatus.CANCELLED, finished_at=timezone.now(),
         status_detail="Cancelled on Laaffic: no more calls are made.")
-    event_record(campaign, CampaignEvent.What.CANCELLED, user)
     try:  # the counts as they stay (a final task is not synced again): Call again reads them
         campaign_sync(Campaign.objects.get(pk=campaign.pk), client)
     except LaafficError as error:
@@ -195,7 +228,7 @@ def campaign_recall_create(parent: Campaign, task_name: str, *, failed_only: boo
                            user=None) -> tuple[Campaign, RecallPlan]:
     """A draft re-call of a finished campaign, for exactly who is left (selectors/recalls.py), checked like
     any campaign; raises InvalidCampaign, creating nothing, when nobody is left or it cannot be sent."""
-    if parent.status != Status.SUBMITTED or parent.provider_status not in RESENDABLE_STATUSES:
+    if parent.status not in (Status.SUBMITTED, Status.PARTS) or parent.provider_status not in RESENDABLE_STATUSES:
         label = parent.get_provider_status_display() or "not finished"
         raise InvalidCampaign([Problem("taskName", f"{parent} can be called again once it has finished or "
                                                     f"was cancelled; on Laaffic it is {label.lower()}.")])
@@ -348,7 +381,17 @@ def _link_task_records(campaign: Campaign, task_id: int) -> int:
 
 def campaign_unattributed_calls(campaign: Campaign):
     """The calls linked to no campaign that this one could own: no task id, a number of its list, a time
-    in its calling period. Another campaign could own each too, or it would be linked (see `_owners`)."""
+    in its calling period. Another campaign could own each too, or it would be linked (see `_owners`).
+    Of a campaign launched in parts: those any of its parts could own."""
+    if not campaign.is_split:
+        return _unattributed_calls(campaign)
+    could = Q(pk__in=[])
+    for part in campaign.parts.all():
+        could |= Q(pk__in=_unattributed_calls(part).values("pk"))
+    return CallRecord.objects.filter(could)
+
+
+def _unattributed_calls(campaign: Campaign):
     period = _with_calling_period(Campaign.objects.filter(pk=campaign.pk)).values_list("calls_from", "finished_at")
     start, end = period.first() or (None, None)
     numbers = Callee.objects.filter(callee_list_id=campaign.callee_list_id).values("number")
@@ -448,7 +491,7 @@ def call_records_backfill(campaigns, *, client: LaafficClient | None = None) -> 
     Returns records stored."""
     client = client or laaffic_client()
     now = timezone.now()
-    campaigns = list(_with_calling_period(Campaign.objects.filter(pk__in=[c.pk for c in campaigns])))
+    campaigns = list(_with_calling_period(_tasks_of(campaigns)))
     stored = 0
     for window_start, window_end in _merged_windows(campaigns, now):
         page_number, pages = 1, 1
@@ -479,10 +522,17 @@ def _merged_windows(campaigns, now: datetime) -> list[tuple[datetime, datetime]]
     return [window for start, end in merged for window in record_windows(start, end, now)]
 
 
+def _tasks_of(campaigns):
+    """The campaigns that are tasks on Laaffic among `campaigns` (ones or a queryset): each itself, or its
+    parts when it was launched in parts."""
+    ids = [c.pk for c in campaigns]
+    return Campaign.objects.filter(Q(pk__in=ids) & ~Q(status=Status.PARTS) | Q(part_of__in=ids))
+
+
 def campaigns_fetch_results(campaigns) -> int:
     """Have the worker fetch the call results of the submitted campaigns among `campaigns` when the transaction
     commits, in one pass: pages their calling periods share are read once. Returns how many campaigns."""
-    ids = list(campaigns.filter(status=Status.SUBMITTED).values_list("pk", flat=True))
+    ids = list(_tasks_of(campaigns).filter(status=Status.SUBMITTED).values_list("pk", flat=True))
     if ids:
         from ..tasks import backfill_campaigns  # the tasks call these services
 
@@ -496,7 +546,7 @@ def campaigns_backfill(campaigns=None, *, client: LaafficClient | None = None) -
     if campaigns is None:
         campaigns = Campaign.objects.filter(status=Status.SUBMITTED, provider_status__in=FINAL_STATUSES,
                                             records_backfilled_at__isnull=True)
-    campaigns = list(campaigns)
+    campaigns = list(_tasks_of(campaigns))
     if not campaigns:
         return []
     try:

@@ -336,3 +336,28 @@ def test_record_query_refuses_a_size_outside_1_to_100_with_22(simulator, size):
     answer = post(simulator, RECORDS, {"current": 1, "size": size, "params": {
         "strTime": "2025-03-01T00:00:00+08:00", "endTime": "2025-03-01T10:00:00+08:00"}})
     assert answer["status"] == "-22"
+
+
+def test_several_tasks_of_one_campaign_sent_at_once_are_each_accepted_listed_and_reported(
+        simulator, clock, example_body, limit_of_4):
+    """A campaign over the per-task limit goes out as parts (services/parts.py): the simulator takes each part
+    as its own task, refuses a body over the limit (the contract table's, here lowered to 4) and reports each."""
+    over = dict(example_body, taskName="Sale", numberInfoList=[{"calleeNumber": f"8613100000{i:02d}"} for i in range(5)])
+    refused = post(simulator, SEND, over)
+    assert refused["code"] == "-22" and "at most 4 numbers" in refused["msg"]
+    sizes = {"Sale (1/3)": 4, "Sale (2/3)": 4, "Sale (3/3)": 1}
+    keys = {}
+    for n, (name, count) in enumerate(sizes.items()):
+        body = dict(example_body, taskName=name, sendTime=None, numberInfoList=[
+            {"calleeNumber": f"8613{n}000000{i:02d}"} for i in range(count)])
+        answer = post(simulator, SEND, body)
+        assert answer["code"] == "0", answer
+        keys[name] = answer["data"]
+    listed = {row["taskName"]: (row["jobId"], row["numCnt"]) for row in tasks(simulator, searchCondition="sale (")}
+    assert listed == {name: (keys[name], count) for name, count in sizes.items()}
+    clock.tick(60)
+    calls = all_records(simulator)
+    assert len({call["voiceId"] for call in calls}) == 9
+    by_task = {name: sorted(c["callee"] for c in calls if c["voiceId"].startswith(str(key))) for name, key in keys.items()}
+    assert [len(numbers) for numbers in by_task.values()] == [4, 4, 1]
+    assert by_task["Sale (3/3)"] == ["8613200000000"]

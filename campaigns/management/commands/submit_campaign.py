@@ -17,5 +17,6 @@ class Command(CampaignCommand, JsonCommand):
             self.write_json(line)
         else:
             self.stdout.write(f"{campaign.task_name}: {campaign.get_status_display()}. {result.message}")
-        if campaign.status != Campaign.Status.SUBMITTED:
+        sent = Campaign.Status.SUBMITTED
+        if campaign.tasks().exclude(status=sent).exists():  # launched in parts: each part must be accepted
             raise SystemExit(1)
