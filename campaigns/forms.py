@@ -16,6 +16,7 @@ from .contract_fields import form_field
 from .importers import phones
 from .models import CAMPAIGN_FIELD_FOR, Callee, Campaign, SmsTemplate, SuppressedNumber, VoiceFile
 from .services import bodies
+from .selectors.recalls import RecallPlan
 from .services.campaigns import campaign_problems
 
 WINDOW_COUNT = rules.FIELDS["allowSendTime"].max_length
@@ -226,3 +227,30 @@ class VoiceFileForm(forms.ModelForm):
             self.add_error("audio", "Attach the recording (MP3, M4A or WAV), or give the Laaffic voice file ID "
                                     "of one already uploaded.")
         return cleaned
+
+
+class RecallForm(forms.Form):
+    task_name = form_field("taskName")
+    failed_only = forms.TypedChoiceField(label="Who to call", coerce=lambda v: v == "1", initial="1",
+                                         widget=forms.RadioSelect)
+
+    def __init__(self, *args, plans: dict[bool, RecallPlan], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plans = plans
+        labels = {True: "Only the numbers that were not reached", False: "Every number again"}
+        self.fields["failed_only"].choices = [("1" if failed_only else "0", labels[failed_only])
+                                              for failed_only in plans]
+
+    @staticmethod
+    def default_task_name(parent: Campaign) -> str:
+        return f"{parent.task_name} (again)"[:rules.FIELDS["taskName"].max_length]
+
+    def choices(self):
+        """Each choice's radio button with who it calls."""
+        return list(zip(self["failed_only"], self.plans.values()))
+
+    def clean_failed_only(self):
+        failed_only = self.cleaned_data["failed_only"]
+        if self.plans[failed_only].refusal:
+            raise forms.ValidationError(self.plans[failed_only].refusal)
+        return failed_only

@@ -59,17 +59,22 @@ def laaffic_client() -> LaafficClient:
     )
 
 
-def campaign_problems(campaign: Campaign, callees: list[dict] | None = None) -> list[rules.Problem]:
-    """Everything the provider would refuse about `campaign`, before anything is sent."""
+def campaign_problems(campaign: Campaign, callees: list[dict] | None = None, *,
+                      task_name_taken=None) -> list[rules.Problem]:
+    """Everything the provider would refuse about `campaign`, before anything is sent.
+
+    `task_name_taken(name)` replaces the query for another campaign of that name (pages checking many
+    campaigns look the names up at once)."""
     body = bodies.campaign_body(campaign, callees)
     voice = campaign.voice_file
     if campaign.source == Campaign.Source.VOICE_FILE and voice and not voice.provider_file_id and voice.audio:
         body["voiceFileId"] = PENDING_UPLOAD
-    return _body_problems(campaign, body)
+    return _body_problems(campaign, body, task_name_taken)
 
 
-def _body_problems(campaign: Campaign, body: dict) -> list[rules.Problem]:
-    problems = bodies.check(body, exclude_campaign_id=campaign.pk) + _recall_problems(campaign)
+def _body_problems(campaign: Campaign, body: dict, task_name_taken=None) -> list[rules.Problem]:
+    problems = (bodies.check(body, exclude_campaign_id=campaign.pk, task_name_taken=task_name_taken)
+                + _recall_problems(campaign))
     if campaign.send_time and (second := rules.send_moment_problem(campaign.send_time, bodies.provider_tz())):
         problems.append(rules.Problem("sendTime", second))
     return problems

@@ -8,7 +8,7 @@ from django.contrib.auth import forms as auth_forms
 from django.urls import reverse_lazy
 
 from campaigns import time_zones
-from campaigns.forms import PhoneNumberField
+from campaigns.forms import PhoneNumberField, RecallForm
 from campaigns.models import StaffProfile
 
 
@@ -73,3 +73,18 @@ class StaffSettingsForm(StackedLayout, forms.ModelForm):
 
     def layout(self):
         return [Field("time_zone"), HTML('{% include "studio/partials/zone_clock.html" %}'), Field("phone_number")]
+
+
+class StudioRecallForm(RecallForm):
+    """Call again's choice, each labelled with how many numbers it calls and who they are."""
+
+    def __init__(self, *args, parent, **kwargs):
+        super().__init__(*args, initial={"task_name": self.default_task_name(parent)}, **kwargs)
+        self.fields["task_name"].label = "Name of the new run"
+        self.fields["failed_only"].choices = [
+            (value, f"{label}. {plan.summary}") for (value, label), plan
+            in zip(self.fields["failed_only"].choices, self.plans.values())]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field("failed_only"), Field("task_name"))
+
