@@ -40,6 +40,7 @@ from django.utils import timezone  # noqa: E402
 SIZES = ((20, 10_000), (200, 100_000))  # (campaigns, callees in the big list)
 SMALL_LIST_CALLEES = 20
 RENDERS = 7
+DOWNLOAD_RENDERS = 3  # a download of the big list takes seconds
 TARGET_MS = 300
 SKIPPED_NAMES = re.compile(r"logout|password_reset_confirm")
 NOT_PAGES = {302: "redirects a logged-in user", 405: "refuses GET: it takes a form's POST"}
@@ -155,7 +156,7 @@ def measure(client: Client, url: str) -> tuple[int, float, int, bool]:
         client.get(url)
     count = len(queries)  # read now: the next request empties the log
     times = []
-    for _ in range(RENDERS):
+    for _ in range(DOWNLOAD_RENDERS if download else RENDERS):
         started = time.perf_counter()
         client.get(url)
         times.append((time.perf_counter() - started) * 1000)
@@ -201,7 +202,8 @@ def main():
 def report(results, left_out):
     small, big = results
     (small_campaigns, small_callees), (big_campaigns, big_callees) = SIZES
-    print(f"database: {connection.vendor}; median of {RENDERS} renders; target {TARGET_MS} ms")
+    print(f"database: {connection.vendor}; median of {RENDERS} renders ({DOWNLOAD_RENDERS} for downloads); "
+          f"target {TARGET_MS} ms")
     width = max(map(len, big))
     sizes = f"{small_campaigns}/{small_callees // 1000}k", f"{big_campaigns}/{big_callees // 1000}k"
     print(f"{'page':<{width}}  {'queries':>8} {'queries':>8} {'ms':>8} {'ms':>8}  verdict")

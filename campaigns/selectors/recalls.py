@@ -52,7 +52,8 @@ def recall_plans(parent: Campaign) -> dict[bool, RecallPlan]:
     blocked = set(SuppressedNumber.objects.filter(number__in=Callee.objects.filter(
         callee_list_id=parent.callee_list_id).values("number")).values_list("number", flat=True))
     called, reached = set(), set()
-    for number, outcome in CallRecord.objects.filter(campaign=parent).values_list("callee_number", "outcome"):
+    for number, outcome in CallRecord.objects.filter(campaign=parent).order_by().values_list("callee_number",
+                                                                                              "outcome"):
         called.add(number)
         if outcome == CallRecord.Outcome.ANSWERED:
             reached.add(number)

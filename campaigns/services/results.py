@@ -28,17 +28,18 @@ class Results:
 def campaign_results(campaign: Campaign) -> Results:
     """Outcome breakdown, key presses, answer rate, talk time and cost, and the calls it may share."""
     records = CallRecord.objects.filter(campaign=campaign).order_by()
-    # One pass over the campaign's calls, grouped by outcome and currency (a handful of groups).
-    groups = records.values_list("outcome", "currency").annotate(
+    # One pass over the campaign's calls, grouped by outcome, currency and key (a few dozen groups).
+    groups = records.values_list("outcome", "currency", "feedback_value").annotate(
         n=Count("id"), cost=Sum("cost"), talk=Sum("call_duration"), talked=Count("call_duration"))
-    by_outcome, costs, talk, talked = defaultdict(int), defaultdict(Decimal), 0, 0
-    for outcome, currency, n, cost, group_talk, group_talked in groups:
+    by_outcome, costs, keys, talk, talked = defaultdict(int), defaultdict(Decimal), defaultdict(int), 0, 0
+    for outcome, currency, key, n, cost, group_talk, group_talked in groups:
         by_outcome[outcome] += n
+        if key:
+            keys[key] += n
         if cost is not None:
             costs[currency] += cost
         if outcome == Outcome.ANSWERED:
             talk, talked = talk + (group_talk or 0), talked + group_talked
-    keys = dict(records.exclude(feedback_value="").values_list("feedback_value").annotate(n=Count("id")))
     total = sum(by_outcome.values())
     ordered_keys = [str(k) for k in range(10)] + sorted(k for k in keys if k not in {str(d) for d in range(10)})
     return Results(

@@ -69,7 +69,7 @@ class CampaignDetailView(StudioMixin, TemplateView):
         user = self.request.user
         launcher = user.has_perm(roles.LAUNCH)
         context = {
-            "campaign": campaign, "problems": problems, **live_context(campaign, problems),
+            **live_context(campaign, problems),
             "list_url": list_url(campaign.callee_list_id),
             "edit_url": studio_page(f"campaigns/{campaign.pk}/edit/audience/") if campaign.is_editable else "",
             "can_cancel": launcher and campaign_cancellable(campaign),
@@ -88,6 +88,7 @@ def callable_again(campaign: Campaign) -> bool:
 def live_context(campaign: Campaign, problems=None) -> dict:
     state = campaign_state(campaign)
     return {"campaign": campaign, "status": campaign_status(campaign, problems), "state": state,
+            "problems": problems,
             "live": state in RUNNING, "progress": campaign_progress(campaign)}
 
 
