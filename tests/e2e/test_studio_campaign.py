@@ -115,6 +115,10 @@ def test_an_editor_follows_the_campaigns_from_home_without_cancel(page, live_ser
     expect(page.locator("#running")).to_contain_text("Autumn calls")
     expect(page.locator("#imports")).to_contain_text("1,200 imported, 3 rejected")
     save_screenshot("studio-home")
+    Campaign.objects.filter(pk=calling.pk).update(  # what the beat job's sync writes
+        provider_status=ProviderStatus.CALLING, numbers_total=10, numbers_called=7, progress=70)
+    expect(page.locator("#running")).to_contain_text("Calling – 7 of 10 called", timeout=10_000)
+    expect(page.locator("#running progress")).to_have_js_property("value", 70)
 
     page.get_by_role("link", name="Campaigns", exact=True).click()
     expect(page.locator("#campaigns-table")).to_contain_text("Needs a message")
