@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from campaigns.models import CallRecord, Campaign, ImportJob, ProviderStatus
 from campaigns.services.campaigns import campaign_queue, campaign_submit
 from campaigns.services.tracking import campaign_backfill, campaign_sync
+from tests.e2e.test_content_security_policy import Browser, site_data  # noqa: F401 (a fixture)
 from tests.e2e.test_studio import log_in
 from tests.factories import CampaignFactory
 from tests.studio.factories import approver, editor
@@ -135,3 +136,23 @@ def test_an_editor_follows_the_campaigns_from_home_without_cancel(page, live_ser
     expect(page.locator("#cancel")).to_have_count(0)
     expect(page.locator("#approvers-only")).to_be_visible()
     save_screenshot("studio-campaign-editor")
+
+
+def test_the_campaign_pages_keep_to_the_content_security_policy(page, live_server, site_data):
+    """Every campaign page, its charts and its htmx polling, under the strict policy."""
+    browser = Browser(page)
+    log_in(page, live_server, approver(first_name="Alex"))
+    campaigns = {c.task_name: c.pk for c in Campaign.objects.all()}
+    urls = [reverse("studio:home"), reverse("studio:campaigns"), reverse("studio:campaigns") + "?state=calling"]
+    for pk in campaigns.values():
+        urls += [reverse(name, args=[pk]) for name in ("studio:campaign", "studio:campaign_cancel",
+                                                       "studio:campaign_call_again")]
+    for url in urls:
+        browser.visit(live_server.url + url)
+    browser.visit(live_server.url + reverse("studio:campaign", args=[campaigns["Winter sale"]]))
+    with page.expect_response(lambda response: "/live/" in response.url):  # one round of polling
+        pass
+    browser.look("the running campaign's page after polling")
+    assert page.locator("style").count() == 0
+    assert not browser.refused, "\n".join(f"{what}: {line}" for what, lines in browser.refused.items()
+                                          for line in lines)
