@@ -17,7 +17,8 @@ from .importers import phones
 from .models import CAMPAIGN_FIELD_FOR, Callee, Campaign, SmsTemplate, SuppressedNumber, VoiceFile
 from .services import bodies
 from .selectors.recalls import RecallPlan
-from .services.campaigns import campaign_problems
+from .services.campaigns import InvalidCampaign, campaign_problems
+from .services.tracking import campaign_call_again
 
 WINDOW_COUNT = rules.FIELDS["allowSendTime"].max_length
 # API name -> form field, for the yes/no switches: a choice of the two, never empty.
@@ -254,3 +255,14 @@ class RecallForm(forms.Form):
         if self.plans[failed_only].refusal:
             raise forms.ValidationError(self.plans[failed_only].refusal)
         return failed_only
+
+    def call_again(self, parent: Campaign, user):
+        """Start the run the (valid) form describes, as `campaign_call_again` returns it; None, with what
+        stopped it on the form, when it cannot be made."""
+        try:
+            return campaign_call_again(parent, self.cleaned_data["task_name"],
+                                       failed_only=self.cleaned_data["failed_only"], user=user)
+        except InvalidCampaign as invalid:
+            for problem in invalid.problems:
+                self.add_error("task_name" if problem.field == "taskName" else None, problem.message)
+            return None

@@ -13,10 +13,9 @@ from ..forms import RecallForm
 from ..models import CallRecord, Campaign
 from ..selectors.campaigns import campaign_calls_page, campaign_cancellable, campaign_progress
 from ..selectors.recalls import recall_plans
-from ..services.campaigns import InvalidCampaign
 from ..services.results import campaign_results, campaign_results_export
 from ..services.tracking import (
-    call_record_owners, campaign_call_again, campaign_cancel, campaign_unattributed_calls,
+    call_record_owners, campaign_cancel, campaign_unattributed_calls,
     campaigns_fetch_results,
 )
 from .mixins import ReadOnlyMixin
@@ -93,18 +92,13 @@ class CampaignTrackingMixin:
         plans = recall_plans(parent)
         form = RecallForm(request.POST if "task_name" in request.POST else None, plans=plans,
                           initial={"task_name": RecallForm.default_task_name(parent)})
-        if request.POST.get("confirm") == "yes" and form.is_valid():
-            try:
-                child, plan, result = campaign_call_again(parent, form.cleaned_data["task_name"],
-                                                          failed_only=form.cleaned_data["failed_only"],
-                                                          user=request.user)
-            except InvalidCampaign as invalid:
-                for problem in invalid.problems:
-                    form.add_error("task_name" if problem.field == "taskName" else None, problem.message)
-            else:
-                self.message_user(request, f"{child} created as a new run of {parent}: {plan.summary} {result.message}",
-                                  messages.SUCCESS if result.queued else messages.ERROR)
-                return None
+        confirmed = request.POST.get("confirm") == "yes" and form.is_valid()
+        made = form.call_again(parent, request.user) if confirmed else None
+        if made:
+            child, plan, result = made
+            self.message_user(request, f"{child} created as a new run of {parent}: {plan.summary} {result.message}",
+                              messages.SUCCESS if result.queued else messages.ERROR)
+            return None
         return self._confirmation(request, queryset, "call_again", f"Call {parent} again?", {
             "parent": parent, "form": form, "nobody_left": all(plan.refusal for plan in plans.values())})
 

@@ -14,10 +14,9 @@ from campaigns.selectors.campaigns import campaign_calls_page, campaign_cancella
 from campaigns.selectors.overview import RELATED, campaigns_page, running_section
 from campaigns.selectors.recalls import recall_plans
 from campaigns.selectors.status import RUNNING, STATES, campaign_state, campaign_status, draft_problems
-from campaigns.services.campaigns import InvalidCampaign
 from campaigns.services.results import campaign_results, campaign_results_export
 from campaigns.services.spreadsheets import callee_list_export
-from campaigns.services.tracking import campaign_call_again, campaign_cancel
+from campaigns.services.tracking import campaign_cancel
 
 from .. import roles
 from ..access import StudioMixin
@@ -158,18 +157,12 @@ class CampaignCallAgainView(StudioMixin, View):
     def post(self, request, pk):
         parent = campaign_or_404(pk, *RELATED)
         form = StudioRecallForm(request.POST, plans=self.plans(parent), parent=parent)
-        if callable_again(parent) and form.is_valid():
-            try:
-                child, plan, result = campaign_call_again(parent, form.cleaned_data["task_name"],
-                                                          failed_only=form.cleaned_data["failed_only"],
-                                                          user=request.user)
-            except InvalidCampaign as invalid:
-                for problem in invalid.problems:
-                    form.add_error("task_name" if problem.field == "taskName" else None, problem.message)
-            else:
-                (messages.success if result.queued else messages.error)(
-                    request, f"{child} is a new run of {parent}: {plan.summary} {result.message}")
-                return redirect("studio:campaign", pk=child.pk)
+        made = form.call_again(parent, request.user) if callable_again(parent) and form.is_valid() else None
+        if made:
+            child, plan, result = made
+            (messages.success if result.queued else messages.error)(
+                request, f"{child} is a new run of {parent}: {plan.summary} {result.message}")
+            return redirect("studio:campaign", pk=child.pk)
         return self.page(request, parent, form, status=400 if request.method == "POST" else 200)
 
     @staticmethod
