@@ -59,9 +59,13 @@ EXPORT_HEADER = ["calleeNumber", *rules.TEXT_FIELDS, "outcome", "callStatus", "k
 
 def campaign_results_export(campaign: Campaign, out) -> int:
     """One CSV row per callee with its texts and the outcome of its (latest) call."""
+    labels = dict(Outcome.choices)
     calls = {}
-    for record in CallRecord.objects.filter(campaign=campaign).order_by("call_time", "id").iterator(chunk_size=5000):
-        calls[record.callee_number] = record
+    records = CallRecord.objects.filter(campaign=campaign).order_by("call_time", "id").values_list(
+        "callee_number", "outcome", "call_status", "feedback_value", "call_duration", "call_time", "hangup_time",
+        "cost", "currency", "voice_id")
+    for number, *call in records.iterator(chunk_size=5000):
+        calls[number] = call
     writer = csv.writer(out)
     writer.writerow(EXPORT_HEADER)
     count = 0
@@ -69,11 +73,12 @@ def campaign_results_export(campaign: Campaign, out) -> int:
         "number", *rules.TEXT_FIELDS)
     for count, (number, *texts) in enumerate(callees.iterator(chunk_size=5000), start=1):
         call = calls.get(number)
-        outcome = [
-            call.get_outcome_display(), call.call_status if call.call_status is not None else "",
-            call.feedback_value, call.call_duration if call.call_duration is not None else "",
-            call.call_time.isoformat() if call.call_time else "", call.hangup_time.isoformat() if call.hangup_time else "",
-            call.cost if call.cost is not None else "", call.currency, call.voice_id,
-        ] if call else ["Not called", "", "", "", "", "", "", "", ""]
+        if call:
+            outcome, status, key, talk, called_at, hung_up_at, cost, currency, voice_id = call
+            outcome = [labels.get(outcome, outcome), "" if status is None else status, key,
+                       "" if talk is None else talk, called_at.isoformat() if called_at else "",
+                       hung_up_at.isoformat() if hung_up_at else "", "" if cost is None else cost, currency, voice_id]
+        else:
+            outcome = ["Not called", "", "", "", "", "", "", "", ""]
         writer.writerow([safe_cell(cell) for cell in (number, *texts, *outcome)])
     return count

@@ -355,6 +355,8 @@ def test_the_results_and_the_numbers_download_as_csv_excel_reads():
     assert rows[0][:2] == ["calleeNumber", "text1"] and rows[0][11] == "outcome"
     assert [(r[0], r[1], r[11]) for r in rows[1:]] == [("8613000000000", "'=Name 0", "Answered"),
                                                        ("8613000000001", "'=Name 1", "Busy")]
+    record = CallRecord.objects.get(callee_number="8613000000001")
+    assert rows[2][12:] == ["", "1", "30", record.call_time.isoformat(), "", str(record.cost), "USD", record.voice_id]
 
     callees = client.get(reverse("studio:campaign_callees_csv", args=[done.pk]))
     assert callees.content.startswith(b"\xef\xbb\xbf")
