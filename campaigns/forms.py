@@ -19,8 +19,10 @@ from .importers import phones
 from .importers.callees import DELIMITER_NAMES, CsvRefused, FileFormat
 from .models import CAMPAIGN_FIELD_FOR, Callee, Campaign, ImportJob, SmsTemplate, SuppressedNumber, VoiceFile
 from .selectors.lists import import_preview
+from .selectors.recalls import RecallPlan
 from .services import bodies, imports
-from .services.campaigns import campaign_problems
+from .services.campaigns import InvalidCampaign, campaign_problems
+from .services.tracking import campaign_call_again
 
 WINDOW_COUNT = rules.FIELDS["allowSendTime"].max_length
 # API name -> form field, for the yes/no switches: a choice of the two, never empty.
@@ -329,3 +331,41 @@ def _column_name(fmt, index: int) -> str:
         return f"{index + 1}: {fmt.header[index].strip()[:COLUMN_NAME_SHOWN]}"
     example = next((row[index] for row in fmt.sample if index < len(row) and row[index].strip()), "")
     return f"{index + 1}: e.g. {example[:20]}" if example else f"Column {index + 1}"
+
+
+class RecallForm(forms.Form):
+    task_name = form_field("taskName")
+    failed_only = forms.TypedChoiceField(label="Who to call", coerce=lambda v: v == "1", initial="1",
+                                         widget=forms.RadioSelect)
+
+    def __init__(self, *args, plans: dict[bool, RecallPlan], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plans = plans
+        labels = {True: "Only the numbers that were not reached", False: "Every number again"}
+        self.fields["failed_only"].choices = [("1" if failed_only else "0", labels[failed_only])
+                                              for failed_only in plans]
+
+    @staticmethod
+    def default_task_name(parent: Campaign) -> str:
+        return f"{parent.task_name} (again)"[:rules.FIELDS["taskName"].max_length]
+
+    def choices(self):
+        """Each choice's radio button with who it calls."""
+        return list(zip(self["failed_only"], self.plans.values()))
+
+    def clean_failed_only(self):
+        failed_only = self.cleaned_data["failed_only"]
+        if self.plans[failed_only].refusal:
+            raise forms.ValidationError(self.plans[failed_only].refusal)
+        return failed_only
+
+    def call_again(self, parent: Campaign, user):
+        """Start the run the (valid) form describes, as `campaign_call_again` returns it; None, with what
+        stopped it on the form, when it cannot be made."""
+        try:
+            return campaign_call_again(parent, self.cleaned_data["task_name"],
+                                       failed_only=self.cleaned_data["failed_only"], user=user)
+        except InvalidCampaign as invalid:
+            for problem in invalid.problems:
+                self.add_error("task_name" if problem.field == "taskName" else None, problem.message)
+            return None

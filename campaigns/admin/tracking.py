@@ -1,5 +1,4 @@
 """Campaign admin pages and actions for after launch: progress, results, cancel, call again."""
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
@@ -10,40 +9,16 @@ from django.utils.text import slugify
 
 from .. import rules
 from ..charts import bar_chart
-from ..contract_fields import form_field
+from ..forms import RecallForm
 from ..models import CallRecord, Campaign
 from ..selectors.campaigns import campaign_calls_page, campaign_cancellable, campaign_progress
-from ..selectors.recalls import RecallPlan, recall_plans
-from ..services.campaigns import InvalidCampaign
+from ..selectors.recalls import recall_plans
 from ..services.results import campaign_results, campaign_results_export
 from ..services.tracking import (
-    call_record_owners, campaign_call_again, campaign_cancel, campaign_unattributed_calls,
+    call_record_owners, campaign_cancel, campaign_unattributed_calls,
     campaigns_fetch_results,
 )
 from .mixins import ReadOnlyMixin
-
-
-class RecallForm(forms.Form):
-    task_name = form_field("taskName")
-    failed_only = forms.TypedChoiceField(label="Who to call", coerce=lambda v: v == "1", initial="1",
-                                         widget=forms.RadioSelect)
-
-    def __init__(self, *args, plans: dict[bool, RecallPlan], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.plans = plans
-        labels = {True: "Only the numbers that were not reached", False: "Every number again"}
-        self.fields["failed_only"].choices = [("1" if failed_only else "0", labels[failed_only])
-                                              for failed_only in plans]
-
-    def choices(self):
-        """Each choice's radio button with who it calls."""
-        return list(zip(self["failed_only"], self.plans.values()))
-
-    def clean_failed_only(self):
-        failed_only = self.cleaned_data["failed_only"]
-        if self.plans[failed_only].refusal:
-            raise forms.ValidationError(self.plans[failed_only].refusal)
-        return failed_only
 
 
 class CampaignTrackingMixin:
@@ -116,19 +91,14 @@ class CampaignTrackingMixin:
         parent = queryset.get()
         plans = recall_plans(parent)
         form = RecallForm(request.POST if "task_name" in request.POST else None, plans=plans,
-                          initial={"task_name": f"{parent.task_name} (again)"[:rules.FIELDS["taskName"].max_length]})
-        if request.POST.get("confirm") == "yes" and form.is_valid():
-            try:
-                child, plan, result = campaign_call_again(parent, form.cleaned_data["task_name"],
-                                                          failed_only=form.cleaned_data["failed_only"],
-                                                          user=request.user)
-            except InvalidCampaign as invalid:
-                for problem in invalid.problems:
-                    form.add_error("task_name" if problem.field == "taskName" else None, problem.message)
-            else:
-                self.message_user(request, f"{child} created as a new run of {parent}: {plan.summary} {result.message}",
-                                  messages.SUCCESS if result.queued else messages.ERROR)
-                return None
+                          initial={"task_name": RecallForm.default_task_name(parent)})
+        confirmed = request.POST.get("confirm") == "yes" and form.is_valid()
+        made = form.call_again(parent, request.user) if confirmed else None
+        if made:
+            child, plan, result = made
+            self.message_user(request, f"{child} created as a new run of {parent}: {plan.summary} {result.message}",
+                              messages.SUCCESS if result.queued else messages.ERROR)
+            return None
         return self._confirmation(request, queryset, "call_again", f"Call {parent} again?", {
             "parent": parent, "form": form, "nobody_left": all(plan.refusal for plan in plans.values())})
 

@@ -50,16 +50,14 @@ def recall_plan(parent: Campaign, *, failed_only: bool) -> RecallPlan:
 
 def recall_plans(parent: Campaign) -> dict[bool, RecallPlan]:
     """Both choices, keyed by failed_only (not reached first), from one read of the list, the
-    do-not-call list and the records."""
+    do-not-call list, the records and the answered ones among them."""
     callees = dict(Callee.objects.filter(callee_list_id=parent.callee_list_id).order_by("id")
                    .values_list("number", "id"))
     blocked = set(SuppressedNumber.objects.filter(number__in=Callee.objects.filter(
         callee_list_id=parent.callee_list_id).values("number")).values_list("number", flat=True))
-    called, reached = set(), set()
-    for number, outcome in parent.calls().values_list("callee_number", "outcome"):
-        called.add(number)
-        if outcome == CallRecord.Outcome.ANSWERED:
-            reached.add(number)
+    records = parent.calls().order_by()
+    called = set(records.values_list("callee_number", flat=True))
+    reached = set(records.filter(outcome=CallRecord.Outcome.ANSWERED).values_list("callee_number", flat=True))
     facts = _Facts(parent, callees, blocked, called, reached)
     return {True: facts.not_reached(), False: facts.everyone()}
 

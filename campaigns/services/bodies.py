@@ -170,7 +170,8 @@ def audio_attachment(voice: VoiceFile) -> Attachment:
     return Attachment(lambda: voice.audio.storage.open(voice.audio.name, "rb"), voice.audio.size)
 
 
-def check(body: dict, *, exclude_campaign_id=None, entering=False, in_parts=False) -> list[rules.Problem]:
+def check(body: dict, *, exclude_campaign_id=None, entering=False, in_parts=False,
+          task_name_taken=None) -> list[rules.Problem]:
     """The rules module with this site's clock, zone and task names.
 
     `entering`: the body brings new data into the site (load_campaign), so its numbers and
@@ -183,7 +184,8 @@ def check(body: dict, *, exclude_campaign_id=None, entering=False, in_parts=Fals
             others = others.exclude(pk=exclude_campaign_id)
         return others.exists()
 
-    problems = rules.check_body(body, now=timezone.now(), provider_tz=provider_tz(), task_name_taken=taken,
+    problems = rules.check_body(body, now=timezone.now(), provider_tz=provider_tz(),
+                                task_name_taken=task_name_taken or taken,
                                 number_problem=phones.number_problem if entering else None, in_parts=in_parts)
     if entering and isinstance(body, dict) and body.get("source") == Campaign.Source.INLINE_FILE:
         problems += _inline_audio_problems(body, problems)

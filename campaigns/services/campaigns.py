@@ -71,22 +71,27 @@ def laaffic_client() -> LaafficClient:
     )
 
 
-def campaign_problems(campaign: Campaign, callees: list[dict] | None = None) -> list[rules.Problem]:
+def campaign_problems(campaign: Campaign, callees: list[dict] | None = None, *,
+                      task_name_taken=None) -> list[rules.Problem]:
     """Everything the provider would refuse about `campaign`, before anything is sent. A list over the
-    per-task limit is sent in parts (services/parts.py): then the parts' task names are checked instead."""
+    per-task limit is sent in parts (services/parts.py): then the parts' task names are checked instead.
+
+    `task_name_taken(name)` replaces the query for another campaign of that name (pages checking many
+    campaigns look the names up at once)."""
     body = bodies.campaign_body(campaign, callees)
     voice = campaign.voice_file
     if campaign.source == Campaign.Source.VOICE_FILE and voice and not voice.provider_file_id and voice.audio:
         body["voiceFileId"] = PENDING_UPLOAD
     in_parts = not campaign.is_resend and campaign.part_of_id is None
-    problems = _body_problems(campaign, body, in_parts=in_parts)
+    problems = _body_problems(campaign, body, in_parts=in_parts, task_name_taken=task_name_taken)
     if in_parts:
         problems += parts.part_problems(campaign, len(body["numberInfoList"]))
     return problems
 
 
-def _body_problems(campaign: Campaign, body: dict, *, in_parts=False) -> list[rules.Problem]:
-    problems = bodies.check(body, exclude_campaign_id=campaign.pk, in_parts=in_parts) + _recall_problems(campaign)
+def _body_problems(campaign: Campaign, body: dict, *, in_parts=False, task_name_taken=None) -> list[rules.Problem]:
+    problems = (bodies.check(body, exclude_campaign_id=campaign.pk, in_parts=in_parts, task_name_taken=task_name_taken)
+                + _recall_problems(campaign))
     if campaign.send_time and (second := rules.send_moment_problem(campaign.send_time, bodies.provider_tz())):
         problems.append(rules.Problem("sendTime", second))
     return problems

@@ -29,17 +29,18 @@ class Results:
 def campaign_results(campaign: Campaign) -> Results:
     """Outcome breakdown, key presses, answer rate, talk time and cost, and the calls it may share."""
     records = campaign.calls().order_by()  # every part's, for a campaign launched in parts
-    # One pass over the campaign's calls, grouped by outcome and currency (a handful of groups).
-    groups = records.values_list("outcome", "currency").annotate(
+    # One pass over the campaign's calls, grouped by outcome, currency and key (a few dozen groups).
+    groups = records.values_list("outcome", "currency", "feedback_value").annotate(
         n=Count("id"), cost=Sum("cost"), talk=Sum("call_duration"), talked=Count("call_duration"))
-    by_outcome, costs, talk, talked = defaultdict(int), defaultdict(Decimal), 0, 0
-    for outcome, currency, n, cost, group_talk, group_talked in groups:
+    by_outcome, costs, keys, talk, talked = defaultdict(int), defaultdict(Decimal), defaultdict(int), 0, 0
+    for outcome, currency, key, n, cost, group_talk, group_talked in groups:
         by_outcome[outcome] += n
+        if key:
+            keys[key] += n
         if cost is not None:
             costs[currency] += cost
         if outcome == Outcome.ANSWERED:
             talk, talked = talk + (group_talk or 0), talked + group_talked
-    keys = dict(records.exclude(feedback_value="").values_list("feedback_value").annotate(n=Count("id")))
     total = sum(by_outcome.values())
     ordered_keys = [str(k) for k in range(10)] + sorted(k for k in keys if k not in {str(d) for d in range(10)})
     return Results(
@@ -65,9 +66,13 @@ def campaign_results_export(campaign: Campaign, out, zone=None) -> int:
     on a page) as `TIME_FORMAT` with the zone named in the header, statuses by name.
     """
     zone = zone or timezone.get_current_timezone()
+    labels = dict(Outcome.choices)
     calls = {}
-    for record in campaign.calls().order_by("call_time", "id").iterator(chunk_size=5000):
-        calls[record.callee_number] = record
+    records = campaign.calls().order_by("call_time", "id").values_list(
+        "callee_number", "outcome", "call_status", "feedback_value", "call_duration", "call_time", "hangup_time",
+        "cost", "currency", "voice_id")
+    for number, *call in records.iterator(chunk_size=5000):
+        calls[number] = call
 
     def when(moment):
         return timezone.localtime(moment, zone).strftime(TIME_FORMAT) if moment else ""
@@ -80,11 +85,12 @@ def campaign_results_export(campaign: Campaign, out, zone=None) -> int:
         "number", *rules.TEXT_FIELDS)
     for count, (number, *texts) in enumerate(callees.iterator(chunk_size=5000), start=1):
         call = calls.get(number)
-        outcome = [
-            call.get_outcome_display(), _CALL_STATUSES.get(call.call_status, call.call_status or ""),
-            call.feedback_value, call.call_duration if call.call_duration is not None else "",
-            when(call.call_time), when(call.hangup_time),
-            call.cost if call.cost is not None else "", call.currency, call.voice_id,
-        ] if call else ["Not called", "", "", "", "", "", "", "", ""]
+        if call:
+            outcome, status, key, talk, called_at, hung_up_at, cost, currency, voice_id = call
+            outcome = [labels.get(outcome, outcome), _CALL_STATUSES.get(status, status or ""), key,
+                       "" if talk is None else talk, when(called_at), when(hung_up_at),
+                       "" if cost is None else cost, currency, voice_id]
+        else:
+            outcome = ["Not called", "", "", "", "", "", "", "", ""]
         writer.writerow([safe_cell(cell) for cell in (number, *texts, *outcome)])
     return count

@@ -9,7 +9,7 @@ from django.contrib.auth import forms as auth_forms
 from django.urls import reverse_lazy
 
 from campaigns import rules, time_zones
-from campaigns.forms import CalleeForm, ImportOptionsForm, ImportUploadForm, PhoneNumberField
+from campaigns.forms import CalleeForm, ImportOptionsForm, ImportUploadForm, PhoneNumberField, RecallForm
 from campaigns.models import CalleeList, StaffProfile
 
 
@@ -145,3 +145,18 @@ class ListCalleeForm(StackedLayout, CalleeForm):
                 f'${{text1}}), up to {rules.TEXT_MAX} characters.</p>')
         return ["number", HTML(note), *(Row(*(Column(text, css_class="col-md-6") for text in rules.TEXT_FIELDS[i:i + 2]))
                             for i in range(0, len(rules.TEXT_FIELDS), 2))]
+
+
+class StudioRecallForm(RecallForm):
+    """Call again's choice, each labelled with how many numbers it calls and who they are."""
+
+    def __init__(self, *args, parent, **kwargs):
+        super().__init__(*args, initial={"task_name": self.default_task_name(parent)}, **kwargs)
+        self.fields["task_name"].label = "Name of the new run"
+        self.fields["failed_only"].choices = [
+            (value, f"{label}. {plan.summary}") for (value, label), plan
+            in zip(self.fields["failed_only"].choices, self.plans.values())]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field("failed_only"), Field("task_name"))
+

@@ -40,4 +40,13 @@ urlpatterns = [
     path("campaigns/<int:pk>/edit/<slug:step>/", views.CampaignStepView.as_view(), name="campaign_step"),
     path("campaigns/<int:pk>/edit/sms/preview/", views.sms_preview, name="campaign_sms_preview"),
     path("campaigns/<int:pk>/launch/", views.CampaignLaunchView.as_view(), name="campaign_launch"),
+    # Campaigns (their pages; the builder adds its own)
+    path("campaigns/", views.CampaignListView.as_view(), name="campaigns"),
+    path("campaigns/running/", views.RunningView.as_view(), name="campaigns_running"),
+    path("campaigns/<int:pk>/", views.CampaignDetailView.as_view(), name="campaign"),
+    path("campaigns/<int:pk>/live/", views.CampaignLiveView.as_view(), name="campaign_live"),
+    path("campaigns/<int:pk>/cancel/", views.CampaignCancelView.as_view(), name="campaign_cancel"),
+    path("campaigns/<int:pk>/call-again/", views.CampaignCallAgainView.as_view(), name="campaign_call_again"),
+    path("campaigns/<int:pk>/results.csv", views.ResultsExportView.as_view(), name="campaign_results_csv"),
+    path("campaigns/<int:pk>/callees.csv", views.CalleesExportView.as_view(), name="campaign_callees_csv"),
 ]

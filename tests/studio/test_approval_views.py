@@ -134,8 +134,9 @@ def test_home_lists_what_waits_for_my_approval_and_what_was_sent_back_to_me():
     approval_request(sent_back, erin)
     approval_send_back(sent_back, alex, "Too long.")
     page = logged_in(alex).get(reverse("studio:home")).content.decode()
-    assert "Waiting for my approval" in page and "Spring sale" in page and "asked by Erin" in page
-    assert "Winter sale" not in page
+    waiting = page.split('id="waiting-for-approval"')[1].split("</section>")[0]
+    assert "Waiting for my approval" in waiting and "Spring sale" in waiting and "asked by Erin" in waiting
+    assert "Winter sale" not in waiting  # sent back: it is a draft again, under "Drafts to finish"
     page = logged_in(erin).get(reverse("studio:home")).content.decode()
     assert "Sent back to me" in page and "Too long." in page and "Waiting for my approval" not in page
 

@@ -3,6 +3,8 @@ from .approval import (ApprovalApproveView, ApprovalAskView, ApprovalSendBackVie
 from .auth import (LoginView, LogoutView, PasswordChangeView, PasswordResetConfirmView, PasswordResetSentView,
                    PasswordResetView)
 from .builder import CampaignLaunchView, CampaignNewView, CampaignStepView, audience_counts, sms_preview
+from .campaigns import (CalleesExportView, CampaignCallAgainView, CampaignCancelView, CampaignDetailView,
+                        CampaignListView, CampaignLiveView, ResultsExportView, RunningView)
 from .home import HomeView
 from .lists import (CalleeCreateView, CalleeUpdateView, ImportPreviewView, ImportProgressView, ImportRejectedView,
                     ImportUploadView, ListCreateView, ListDetailView, ListExportView, ListIndexView)
@@ -13,6 +15,8 @@ __all__ = [
     "LoginView", "LogoutView", "PasswordChangeView", "PasswordResetConfirmView", "PasswordResetSentView",
     "PasswordResetView",
     "CampaignLaunchView", "CampaignNewView", "CampaignStepView", "audience_counts", "sms_preview",
+    "CalleesExportView", "CampaignCallAgainView", "CampaignCancelView", "CampaignDetailView", "CampaignListView",
+    "CampaignLiveView", "ResultsExportView", "RunningView",
     "HomeView",
     "CalleeCreateView", "CalleeUpdateView", "ImportPreviewView", "ImportProgressView", "ImportRejectedView",
     "ImportUploadView", "ListCreateView", "ListDetailView", "ListExportView", "ListIndexView",

@@ -25,7 +25,7 @@ STASH_VALUE_MAX = 2000  # characters of one value kept for a step left with erro
 
 def campaign_page(campaign) -> str:
     # The campaign's own page (status, progress, results) lives at /campaigns/<id>/.
-    return f"/campaigns/{campaign.pk}/"
+    return reverse("studio:campaign", args=[campaign.pk])
 
 
 def step_url(campaign, step) -> str:
