@@ -34,6 +34,7 @@ def test_every_studio_page_answers_an_editor_and_an_approver(role, make, media):
     for page in walk:
         status, text, final = visit(client, page)
         answered[page.label] = status
+        print(f"{role:8} {status} {page.url}" + (f" -> {final}" if final != page.url else ""))  # shown with -s
         problem = pages.refusal(role, status, text, final)
         if problem:
             wrong.append(f"{page.url} ({page.name}) {problem}")

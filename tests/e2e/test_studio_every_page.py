@@ -1,0 +1,162 @@
+"""Every studio page in Chromium, for an approver and an editor: it answers (tests/studio/pages.py finds the pages
+in the studio's URL patterns, so a page added later is walked too), the Content-Security-Policy refuses nothing
+on it, and no request leaves for any host but the site: no CDN, font, analytics or map tile, ever."""
+import time
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.test_content_security_policy import Browser
+from tests.e2e.test_studio import log_in
+from tests.studio import pages
+from tests.studio.factories import approver, editor
+
+NOT_SHOWN = ("Download is starting", "net::ERR_HTTP_RESPONSE_CODE_FAILURE")
+CHROMIUM_ERROR_PAGE = "chrome-error://chromewebdata/"
+LOCAL_SCHEMES = ("data", "blob")  # made by the page itself, nothing leaves the browser
+
+
+class Outbound:
+    """Lets a browser context reach the site only: a request for any other origin is aborted and noted, with
+    the page that made it. Also notes what bypasses routing (a service worker's request, a web socket)."""
+
+    def __init__(self, context, site):
+        self.site = _origin(site)
+        self.foreign = []
+        self.showing = "(no page yet)"
+        context.route("**/*", self._route)
+        context.on("request", lambda request: self._note(request.url, "seen"))
+        context.on("page", self._watch)
+        for page in context.pages:
+            self._watch(page)
+
+    def _watch(self, page):
+        page.on("websocket", lambda socket: self._note(socket.url, "web socket"))
+
+    def allowed(self, url) -> bool:
+        scheme = urlsplit(url).scheme
+        return scheme in LOCAL_SCHEMES or _origin(url) == self.site
+
+    def _note(self, url, how):
+        if not self.allowed(url) and (self.showing, url) not in [(showing, seen) for showing, seen, _ in self.foreign]:
+            self.foreign.append((self.showing, url, how))
+
+    def _route(self, route):
+        if self.allowed(route.request.url):
+            route.continue_()
+        else:
+            self._note(route.request.url, "aborted")
+            route.abort("blockedbyclient")
+
+
+def _origin(url) -> str:
+    parts = urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    return f"{parts.scheme}://{parts.hostname}:{port}"
+
+
+class Walker:
+    """Visits each page as the user logged in, judging the answer as tests/studio/pages.py says."""
+
+    def __init__(self, page, live_server, outbound):
+        self.page, self.site, self.outbound = page, live_server.url, outbound
+        self.policy = Browser(page)  # what the Content-Security-Policy refuses, by page
+        self.wrong, self.visited, self.pictured = [], [], set()
+
+    def visit(self, role, walked):
+        self.outbound.showing = f"{role} on {walked.url}"
+        started = time.monotonic()
+        try:
+            response = self.page.goto(self.site + walked.url)
+        except PlaywrightError as error:
+            # A download (CSV), or a 405's empty body, which Chromium answers with its own error page.
+            if not any(sign in error.message for sign in NOT_SHOWN):
+                raise
+            response = None
+            if "ERR_HTTP_RESPONSE_CODE_FAILURE" in error.message:  # its error page, or it interrupts the next visit
+                self.page.wait_for_url(CHROMIUM_ERROR_PAGE)
+        if response is None:  # asked again, outside the page
+            answer = self.page.request.get(self.site + walked.url)
+            status, text, final = answer.status, "", urlsplit(answer.url).path
+            if status != 405 and "attachment" not in answer.headers.get("content-disposition", ""):
+                self.wrong.append(f"{role} on {walked.url}: Chromium showed nothing ({answer.status}, "
+                                  f"{answer.headers.get('content-type')})")
+        else:
+            status, final = response.status, urlsplit(self.page.url).path
+            text = self.page.content() if status == 403 else ""
+            self.policy.look(f"{role} on {walked.url}")
+            self.picture(role, walked, status, final)
+        problem = pages.refusal(role, status, text, final)
+        if problem:
+            self.wrong.append(f"{role} on {walked.url} ({walked.name}): {problem}")
+        self.visited.append((role, walked, status, final, time.monotonic() - started))
+
+    def picture(self, role, walked, status, final):
+        """A full-page screenshot, test-artifacts/walk-<role>-<page>.png, of each page as shown: once, not for
+        every step of a launched campaign (each sends to its page), and for the editor only where it is
+        refused (a page is otherwise the same for both; pictures cost a third of the walk's time)."""
+        if (final, status) in self.pictured or (role == "editor" and status != 403):
+            return
+        self.pictured.add((final, status))
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=ARTIFACTS / f"walk-{role}-{walked.label}.png", full_page=True)
+
+
+@pytest.mark.browser_context_args(timezone_id="UTC")
+def test_every_studio_page_works_and_asks_nothing_of_another_host(page, live_server, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    alex, erin = approver(first_name="Alex"), editor(first_name="Erin")
+    objs = pages.objects(alex)
+    outbound = Outbound(page.context, live_server.url)
+    walker = Walker(page, live_server, outbound)
+
+    for role, user in (("approver", alex), ("editor", erin)):
+        page.context.clear_cookies()
+        log_in(page, live_server, user)
+        for walked in pages.discover(user, objs):
+            walker.visit(role, walked)
+
+    for role, walked, status, final, seconds in walker.visited:  # shown with -s
+        print(f"{role:8} {status} {seconds * 1000:5.0f} ms {walked.url}" + (f" -> {final}" if final != walked.url
+                                                                            else ""))
+    assert not outbound.foreign, "requests for another host:\n" + "\n".join(
+        f"{showing}: {url} ({how})" for showing, url, how in outbound.foreign)
+    assert not walker.policy.refused, "\n".join(f"{what}: {line}" for what, lines in walker.policy.refused.items()
+                                                 for line in lines)
+    assert not walker.wrong, "\n".join(walker.wrong)
+    for role in ("approver", "editor"):
+        shown = {walked.name for who, walked, status, _, _ in walker.visited if who == role and status == 200}
+        assert pages.TODAY <= shown, f"the walk as {role} missed {sorted(pages.TODAY - shown)}"
+
+
+def test_the_guard_notes_and_stops_a_request_for_another_host(page, live_server):
+    """The walk above would notice: a page of the site asking a CDN for a script, a style sheet, a font, an image
+    and data has each request aborted and noted, while its requests to the site itself go through."""
+    outbound = Outbound(page.context, live_server.url)
+    bootstrap = "/static/vendor/bootstrap-5.3.9/css/bootstrap.min.css"
+    served = []
+    page.on("requestfinished", lambda request: served.append(urlsplit(request.url).path))
+    # A page of the site as another engineer might write it, served without the site's policy (which would
+    # stop some of these before they were asked for).
+    injected = f"""<!doctype html><html><head>
+      <link rel="stylesheet" href="{bootstrap}">
+      <link rel="stylesheet" href="https://cdn.example.com/x.css">
+      <script src="https://cdn.example.com/x.js"></script>
+      <style>@font-face {{ font-family: F; src: url(https://fonts.example.net/f.woff2); }} p {{ font-family: F; }}</style>
+    </head><body><p>Hello</p><img src="//images.example.org/logo.png" alt="">
+      <img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt="">
+      <script>fetch("https://api.example.com/track").catch(() => {{}});</script></body></html>"""
+    page.route(f"{live_server.url}/injected/", lambda route: route.fulfill(body=injected, content_type="text/html"))
+    outbound.showing = "the injected page"
+
+    page.goto(live_server.url + "/injected/", wait_until="networkidle")
+
+    caught = {url for _, url, _ in outbound.foreign}
+    assert {"https://cdn.example.com/x.css", "https://cdn.example.com/x.js", "https://fonts.example.net/f.woff2",
+            "http://images.example.org/logo.png", "https://api.example.com/track"} <= caught
+    assert all(showing == "the injected page" for showing, _, _ in outbound.foreign)
+    assert not any(url.startswith(("data:", live_server.url)) for url in caught)
+    assert bootstrap in served  # the site's own files still load
+    assert page.evaluate("getComputedStyle(document.body).marginTop") == "0px"  # Bootstrap's reboot applied
