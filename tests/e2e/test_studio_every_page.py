@@ -24,10 +24,10 @@ class Outbound:
 
     def __init__(self, context, site):
         self.site = _origin(site)
-        self.foreign = []
-        self.showing = "(no page yet)"
+        self.foreign = {}  # (the page shown, the address asked for) -> "aborted", or how it was seen
+        self.showing = "(before any page)"
         context.route("**/*", self._route)
-        context.on("request", lambda request: self._note(request.url, "seen"))
+        context.on("request", lambda request: self._note(request.url, "asked for, refused before routing"))
         context.on("page", self._watch)
         for page in context.pages:
             self._watch(page)
@@ -36,19 +36,21 @@ class Outbound:
         page.on("websocket", lambda socket: self._note(socket.url, "web socket"))
 
     def allowed(self, url) -> bool:
-        scheme = urlsplit(url).scheme
-        return scheme in LOCAL_SCHEMES or _origin(url) == self.site
+        return urlsplit(url).scheme in LOCAL_SCHEMES or _origin(url) == self.site
 
     def _note(self, url, how):
-        if not self.allowed(url) and (self.showing, url) not in [(showing, seen) for showing, seen, _ in self.foreign]:
-            self.foreign.append((self.showing, url, how))
+        if not self.allowed(url):
+            self.foreign.setdefault((self.showing, url), how)
 
     def _route(self, route):
         if self.allowed(route.request.url):
             route.continue_()
         else:
-            self._note(route.request.url, "aborted")
+            self.foreign[self.showing, route.request.url] = "aborted"
             route.abort("blockedbyclient")
+
+    def report(self) -> str:
+        return "\n".join(f"{showing}: {url} ({how})" for (showing, url), how in self.foreign.items())
 
 
 def _origin(url) -> str:
@@ -95,11 +97,12 @@ class Walker:
 
     def picture(self, role, walked, status, final):
         """A full-page screenshot, test-artifacts/walk-<role>-<page>.png, of each page as shown: once, not for
-        every step of a launched campaign (each sends to its page), and for the editor only where it is
-        refused (a page is otherwise the same for both; pictures cost a third of the walk's time)."""
-        if (final, status) in self.pictured or (role == "editor" and status != 403):
+        every step of a launched campaign (each sends to its page), and for the editor only where refused
+        (a page is otherwise the same for both, and a picture costs as much as the visit)."""
+        seen = final if status == 200 else (walked.name, status)  # the polite 403 once a page
+        if seen in self.pictured or (role == "editor" and status != 403):
             return
-        self.pictured.add((final, status))
+        self.pictured.add(seen)
         ARTIFACTS.mkdir(exist_ok=True)
         self.page.screenshot(path=ARTIFACTS / f"walk-{role}-{walked.label}.png", full_page=True)
 
@@ -114,6 +117,7 @@ def test_every_studio_page_works_and_asks_nothing_of_another_host(page, live_ser
 
     for role, user in (("approver", alex), ("editor", erin)):
         page.context.clear_cookies()
+        outbound.showing = f"{role} logging in"
         log_in(page, live_server, user)
         for walked in pages.discover(user, objs):
             walker.visit(role, walked)
@@ -121,8 +125,7 @@ def test_every_studio_page_works_and_asks_nothing_of_another_host(page, live_ser
     for role, walked, status, final, seconds in walker.visited:  # shown with -s
         print(f"{role:8} {status} {seconds * 1000:5.0f} ms {walked.url}" + (f" -> {final}" if final != walked.url
                                                                             else ""))
-    assert not outbound.foreign, "requests for another host:\n" + "\n".join(
-        f"{showing}: {url} ({how})" for showing, url, how in outbound.foreign)
+    assert not outbound.foreign, "requests for another host:\n" + outbound.report()
     assert not walker.policy.refused, "\n".join(f"{what}: {line}" for what, lines in walker.policy.refused.items()
                                                  for line in lines)
     assert not walker.wrong, "\n".join(walker.wrong)
@@ -138,6 +141,8 @@ def test_the_guard_notes_and_stops_a_request_for_another_host(page, live_server)
     bootstrap = "/static/vendor/bootstrap-5.3.9/css/bootstrap.min.css"
     served = []
     page.on("requestfinished", lambda request: served.append(urlsplit(request.url).path))
+    failed = {}
+    page.on("requestfailed", lambda request: failed.setdefault(request.url, request.failure))
     # A page of the site as another engineer might write it, served without the site's policy (which would
     # stop some of these before they were asked for).
     injected = f"""<!doctype html><html><head>
@@ -153,10 +158,11 @@ def test_the_guard_notes_and_stops_a_request_for_another_host(page, live_server)
 
     page.goto(live_server.url + "/injected/", wait_until="networkidle")
 
-    caught = {url for _, url, _ in outbound.foreign}
-    assert {"https://cdn.example.com/x.css", "https://cdn.example.com/x.js", "https://fonts.example.net/f.woff2",
-            "http://images.example.org/logo.png", "https://api.example.com/track"} <= caught
-    assert all(showing == "the injected page" for showing, _, _ in outbound.foreign)
-    assert not any(url.startswith(("data:", live_server.url)) for url in caught)
+    caught = {url: how for (showing, url), how in outbound.foreign.items() if showing == "the injected page"}
+    assert set(caught) == {"https://cdn.example.com/x.css", "https://cdn.example.com/x.js",
+                           "https://fonts.example.net/f.woff2", "http://images.example.org/logo.png",
+                           "https://api.example.com/track"}, outbound.report()
+    assert set(caught.values()) == {"aborted"}
+    assert all(failed[url].startswith("net::ERR_BLOCKED_BY_CLIENT") for url in caught), failed  # none left
     assert bootstrap in served  # the site's own files still load
     assert page.evaluate("getComputedStyle(document.body).marginTop") == "0px"  # Bootstrap's reboot applied

@@ -121,11 +121,14 @@ FILL = {
 }
 
 
+UNNAMED = {"uidb64", "token"}  # left out of a page's label (a file name): they change at every run
+
+
 @dataclass(frozen=True)
 class Page:
     name: str  # the url name without the namespace: "list_import"
     url: str
-    label: str  # the name and the objects in the path: "list_import_preview-3-8"
+    label: str  # the name and the objects in its path: "list_import_preview-3-8"
 
 
 def patterns(urlpatterns, namespace=NAMESPACE, prefix="", arguments=()):
@@ -163,7 +166,7 @@ def discover(user, objs: Objects, urlpatterns=None, namespace=NAMESPACE) -> list
             choices.append([(argument, getattr(value, "pk", value)) for value in values])
         for combination in itertools.product(*choices):
             kwargs = dict(combination)
-            label = "-".join([short, *(str(value) for value in kwargs.values())])
+            label = "-".join([short, *(str(value) for key, value in kwargs.items() if key not in UNNAMED)])
             found.append(Page(short, reverse(name, kwargs=kwargs), label))
     return found
 
