@@ -25,12 +25,17 @@ SKIP = {
     "logout": "POST only, and a visit would end the walk's own session",
 }
 
-# The campaign builder's steps (/campaigns/<id>/edit/<step>/), each visited.
-STEPS = ("audience", "message", "sms", "schedule", "agents", "review")
 
-# Pages whose path names an import that must be in one state to be shown at all (a job confirmed meanwhile
-# is redirected to its progress, so the preview form is only drawn for one still waiting).
-WAITING_IMPORT_PAGES = {"list_import_preview"}
+
+def steps():
+    """The campaign builder's steps (/campaigns/<id>/edit/<step>/), each visited: the builder's own list once it
+    is merged, the steps issue 11 names until then."""
+    try:
+        from campaigns.studio import builder
+    except ImportError:
+        return ["audience", "message", "sms", "schedule", "agents", "review"]
+    return [step.slug for step in builder.STEPS]
+
 
 FILE = "Mobile;Name;City\n+34 612 345 678;Zoë;Madrid\n+34 612 345 679;Ann;Sevilla\nabc;Bob;Bilbao\n"
 
@@ -106,12 +111,14 @@ def _section(objs, route, user):
 FILL = {
     "pk": _section,
     "list_id": lambda objs, route, user: [objs.callee_list],
+    "list_pk": lambda objs, route, user: [objs.callee_list],
     "callee_list_id": lambda objs, route, user: [objs.callee_list],
     "callee_id": lambda objs, route, user: [objs.callee],
     "job_id": lambda objs, route, user: [objs.import_done],
     "import_id": lambda objs, route, user: [objs.import_done],
     "campaign_id": lambda objs, route, user: objs.campaigns,
-    "step": lambda objs, route, user: list(STEPS),
+    "campaign_pk": lambda objs, route, user: objs.campaigns,
+    "step": lambda objs, route, user: steps(),
     "voice_file_id": lambda objs, route, user: [objs.voice_file],
     "sms_template_id": lambda objs, route, user: [objs.sms_template],
     "template_id": lambda objs, route, user: [objs.sms_template],
@@ -120,13 +127,19 @@ FILL = {
     "token": lambda objs, route, user: [default_token_generator.make_token(user)],
 }
 
+# Pages shown only for some of the objects FILL gives, by url name: what fills their arguments instead.
+FOR_PAGE = {
+    # An import's preview is drawn while it waits for confirmation (once confirmed, it sends to the progress).
+    "list_import_preview": {"job_id": lambda objs, route, user: [objs.import_waiting]},
+}
+
 
 UNNAMED = {"uidb64", "token"}  # left out of a page's label (a file name): they change at every run
 
 
 @dataclass(frozen=True)
 class Page:
-    name: str  # the url name without the namespace: "list_import"
+    name: str  # the url name inside the studio's namespace: "list_import" (or "approval:ask" in an include)
     url: str
     label: str  # the name and the objects in its path: "list_import_preview-3-8"
 
@@ -158,15 +171,14 @@ def discover(user, objs: Objects, urlpatterns=None, namespace=NAMESPACE) -> list
             continue
         choices = []
         for argument in arguments:
-            fill = FILL.get(argument)
+            fill = FOR_PAGE.get(short, {}).get(argument) or FILL.get(argument)
             values = fill(objs, route, user) if fill else None
             assert values, f"{name} ({route}): add {argument} to the mapping in tests/studio/pages.py (FILL)"
-            if argument == "job_id" and short in WAITING_IMPORT_PAGES:
-                values = [objs.import_waiting]
             choices.append([(argument, getattr(value, "pk", value)) for value in values])
         for combination in itertools.product(*choices):
             kwargs = dict(combination)
-            label = "-".join([short, *(str(value) for key, value in kwargs.items() if key not in UNNAMED)])
+            label = "-".join([short.replace(":", "-"),
+                              *(str(value) for key, value in kwargs.items() if key not in UNNAMED)])
             found.append(Page(short, reverse(name, kwargs=kwargs), label))
     return found
 
@@ -175,6 +187,7 @@ def discover(user, objs: Objects, urlpatterns=None, namespace=NAMESPACE) -> list
 TODAY = {"home", "login", "password_change", "password_reset", "password_reset_sent", "password_reset_confirm",
          "settings", "zone_clock", "lists", "list_new", "list", "list_export", "list_callee_new", "list_callee",
          "list_import", "list_import_preview", "list_import_progress", "list_import_rejected"}
+PUBLIC = {"login", "password_reset", "password_reset_sent", "password_reset_confirm"}  # shown to anyone
 APPROVERS_ONLY = "This is for campaign approvers"  # the heading of the polite 403 (studio/no_access.html)
 
 

@@ -3,7 +3,7 @@ approver: 200, 405 for an address that only takes POST, or the polite 403 of an 
 Never a 404 or a 500, and a page added later is walked too (its path arguments must be in the mapping)."""
 import pytest
 from django.test import Client
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, reverse
 
 from tests.studio import pages
 from tests.studio.factories import approver, editor
@@ -42,6 +42,27 @@ def test_every_studio_page_answers_an_editor_and_an_approver(role, make, media):
     assert not wrong, "\n".join(wrong)
     shown = {page.name for page in walk if answered[page.label] == 200}
     assert pages.TODAY <= shown, f"the walk missed {sorted(pages.TODAY - shown)}"
+
+
+def test_no_studio_page_but_logging_in_shows_anything_to_someone_logged_out(media):
+    erin = editor()
+    walk = pages.discover(erin, pages.objects(erin))
+    login = reverse("studio:login")
+    client = Client(raise_request_exception=False)
+
+    wrong = []
+    for page in walk:
+        response = client.get(page.url)
+        status = response.status_code
+        if page.name in pages.PUBLIC:  # the emailed reset link moves to its own address first
+            fine = status == 200 or (status == 302 and response.url.startswith("/password/reset/"))
+        else:  # sent to log in; or refused, as an htmx partial may be (a login page would land in its box)
+            fine = status in (403, 405) or (status == 302 and response.url.startswith(f"{login}?next="))
+        if not fine:
+            wrong.append(f"{page.url} answered {status} to someone logged out")
+
+    assert not wrong, "\n".join(wrong)
+    assert len(walk) >= len(pages.TODAY)
 
 
 def test_only_the_polite_approvers_page_is_a_fine_403_and_only_for_an_editor():
