@@ -69,10 +69,23 @@ class Walker:
         self.page, self.site, self.outbound = page, live_server.url, outbound
         self.policy = Browser(page)  # what the Content-Security-Policy refuses, by page
         self.wrong, self.visited, self.pictured = [], [], set()
+        self.error_pages = 0  # Chromium's own error pages shown (for an error with an empty body)
+        page.on("framenavigated", self._count_error_page)
+
+    def _count_error_page(self, frame):
+        if frame == self.page.main_frame and frame.url == CHROMIUM_ERROR_PAGE:
+            self.error_pages += 1
+
+    def error_page_shown(self, before, seconds=5):
+        deadline = time.monotonic() + seconds
+        while self.error_pages == before:
+            assert time.monotonic() < deadline, "Chromium never showed its error page"
+            self.page.wait_for_timeout(5)
 
     def visit(self, role, walked):
         self.outbound.showing = f"{role} on {walked.url}"
         started = time.monotonic()
+        before = self.error_pages
         try:
             response = self.page.goto(self.site + walked.url)
         except PlaywrightError as error:
@@ -80,8 +93,8 @@ class Walker:
             if not any(sign in error.message for sign in NOT_SHOWN):
                 raise
             response = None
-            if "ERR_HTTP_RESPONSE_CODE_FAILURE" in error.message:  # its error page, or it interrupts the next visit
-                self.page.wait_for_url(CHROMIUM_ERROR_PAGE)
+            if "ERR_HTTP_RESPONSE_CODE_FAILURE" in error.message:
+                self.error_page_shown(before)  # or it would interrupt the next visit
         if response is None:  # asked again, outside the page
             answer = self.page.request.get(self.site + walked.url)
             status, text, final = answer.status, "", urlsplit(answer.url).path
