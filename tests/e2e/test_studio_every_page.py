@@ -103,10 +103,10 @@ class Walker:
                                   f"{answer.headers.get('content-type')})")
         else:
             status, final = response.status, urlsplit(self.page.url).path
-            text = self.page.content() if status == 403 else ""
+            text = self.page.content() if status == 403 or walked.name in pages.SHOWS else ""
             self.policy.look(f"{role} on {walked.url}")
             self.picture(role, walked, status, final)
-        problem = pages.refusal(role, status, text, final)
+        problem = pages.refusal(role, walked.name, status, text, final)
         if problem:
             self.wrong.append(f"{role} on {walked.url} ({walked.name}): {problem}")
         self.visited.append((role, walked, status, final, time.monotonic() - started))

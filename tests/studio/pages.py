@@ -122,9 +122,9 @@ FILL = {
     "voice_file_id": lambda objs, route, user: [objs.voice_file],
     "sms_template_id": lambda objs, route, user: [objs.sms_template],
     "template_id": lambda objs, route, user: [objs.sms_template],
-    # The emailed "set a new password" link, for the user walking.
+    # The emailed "set a new password" link, for the user walking (as stored: logging in changes the token).
     "uidb64": lambda objs, route, user: [urlsafe_base64_encode(force_bytes(user.pk))],
-    "token": lambda objs, route, user: [default_token_generator.make_token(user)],
+    "token": lambda objs, route, user: [default_token_generator.make_token(type(user).objects.get(pk=user.pk))],
 }
 
 # Pages shown only for some of the objects FILL gives, by url name: what fills their arguments instead.
@@ -191,13 +191,19 @@ PUBLIC = {"login", "password_reset", "password_reset_sent", "password_reset_conf
 APPROVERS_ONLY = "This is for campaign approvers"  # the heading of the polite 403 (studio/no_access.html)
 
 
-def refusal(role, status, text, final_path) -> str | None:
-    """What is wrong with a page's answer to a user of `role` ("editor" or "approver"), or None.
+# What a page shown for objects in one state says, by url name: the walk reached that state, not a refusal.
+SHOWS = {"password_reset_confirm": "Set a new password", "list_import_preview": "Which column is what"}
+
+
+def refusal(role, name, status, text, final_path) -> str | None:
+    """What is wrong with page `name`'s answer to a user of `role` ("editor" or "approver"), or None.
 
     Fine: 200 (after redirects within the site, never to the login page), 405 for an address that only takes
     POST, and for an editor the polite 403 of a page for approvers."""
     if final_path == reverse(f"{NAMESPACE}:login"):
         return "sent to the login page"
+    if status == 200 and name in SHOWS and SHOWS[name] not in text:
+        return f"does not say {SHOWS[name]!r}"
     if status in (200, 405):
         return None
     if status == 403 and role == "editor" and APPROVERS_ONLY in text:

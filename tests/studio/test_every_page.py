@@ -35,7 +35,7 @@ def test_every_studio_page_answers_an_editor_and_an_approver(role, make, media):
         status, text, final = visit(client, page)
         answered[page.label] = status
         print(f"{role:8} {status} {page.url}" + (f" -> {final}" if final != page.url else ""))  # shown with -s
-        problem = pages.refusal(role, status, text, final)
+        problem = pages.refusal(role, page.name, status, text, final)
         if problem:
             wrong.append(f"{page.url} ({page.name}) {problem}")
 
@@ -65,13 +65,15 @@ def test_no_studio_page_but_logging_in_shows_anything_to_someone_logged_out(medi
     assert len(walk) >= len(pages.TODAY)
 
 
-def test_only_the_polite_approvers_page_is_a_fine_403_and_only_for_an_editor():
-    assert pages.refusal("editor", 403, f"<h1>{pages.APPROVERS_ONLY}</h1>", "/campaigns/1/launch/") is None
-    assert pages.refusal("editor", 403, "<h1>Forbidden</h1>", "/x/") == "answered 403"
-    assert pages.refusal("approver", 403, f"<h1>{pages.APPROVERS_ONLY}</h1>", "/x/") == "answered 403"
-    assert pages.refusal("editor", 404, "", "/x/") == "answered 404"
-    assert pages.refusal("editor", 200, "", "/login/") == "sent to the login page"
-    assert pages.refusal("editor", 405, "", "/x/") is None
+def test_the_judge_takes_only_the_polite_approvers_403_for_an_editor_and_a_page_in_its_state():
+    assert pages.refusal("editor", "x", 403, f"<h1>{pages.APPROVERS_ONLY}</h1>", "/campaigns/1/launch/") is None
+    assert pages.refusal("editor", "x", 403, "<h1>Forbidden</h1>", "/x/") == "answered 403"
+    assert pages.refusal("approver", "x", 403, f"<h1>{pages.APPROVERS_ONLY}</h1>", "/x/") == "answered 403"
+    assert pages.refusal("editor", "x", 404, "", "/x/") == "answered 404"
+    assert pages.refusal("editor", "x", 200, "", "/login/") == "sent to the login page"
+    assert pages.refusal("editor", "x", 405, "", "/x/") is None
+    assert pages.refusal("editor", "password_reset_confirm", 200, "This link no longer works", "/x/") == \
+        "does not say 'Set a new password'"
 
 
 def view(request, **kwargs):
