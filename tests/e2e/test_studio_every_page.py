@@ -165,7 +165,8 @@ def test_the_guard_notes_and_stops_a_request_for_another_host(page, live_server)
       <link rel="stylesheet" href="{bootstrap}">
       <link rel="stylesheet" href="https://cdn.example.com/x.css">
       <script src="https://cdn.example.com/x.js"></script>
-      <style>@font-face {{ font-family: F; src: url(https://fonts.example.net/f.woff2); }} p {{ font-family: F; }}</style>
+      <style>@font-face {{ font-family: F; src: url(https://fonts.example.net/f.woff2); }}
+             p {{ font-family: F; }}</style>
     </head><body><p>Hello</p><img src="//images.example.org/logo.png" alt="">
       <img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt="">
       <script>fetch("https://api.example.com/track").catch(() => {{}});</script></body></html>"""
