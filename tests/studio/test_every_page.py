@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import include, path, re_path, reverse
 
+from tests.factories import CampaignFactory
 from tests.studio import pages
 from tests.studio.factories import approver, editor
 
@@ -56,13 +57,20 @@ def test_no_studio_page_but_logging_in_shows_anything_to_someone_logged_out(medi
         status = response.status_code
         if page.name in pages.PUBLIC:  # the emailed reset link moves to its own address first
             fine = status == 200 or (status == 302 and response.url.startswith("/password/reset/"))
-        else:  # sent to log in; or refused, as an htmx partial may be (a login page would land in its box)
-            fine = status in (403, 405) or (status == 302 and response.url.startswith(f"{login}?next="))
+        else:  # sent to log in (a POST-only address refuses the GET first)
+            fine = status == 405 or (status == 302 and response.url.startswith(f"{login}?next="))
         if not fine:
             wrong.append(f"{page.url} answered {status} to someone logged out")
 
     assert not wrong, "\n".join(wrong)
     assert len(walk) >= len(pages.TODAY)
+
+
+def test_a_live_part_of_a_page_whose_session_ended_sends_the_whole_page_to_log_in():
+    campaign = CampaignFactory()
+    for url in [reverse("studio:campaign_live", args=[campaign.pk]), reverse("studio:campaign_audience_counts")]:
+        response = Client().get(url, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=f"http://testserver/campaigns/{campaign.pk}/")
+        assert response.status_code == 200 and response["HX-Redirect"] == f"/login/?next=%2Fcampaigns%2F{campaign.pk}%2F"
 
 
 def test_the_judge_takes_only_the_polite_approvers_403_for_an_editor_and_a_page_in_its_state():

@@ -17,7 +17,7 @@ from campaigns.services import bodies, drafts
 from campaigns.services.campaigns import campaign_edit_refusal, campaign_queue, campaign_refusal
 
 from .. import builder, roles
-from ..access import StudioMixin, no_access
+from ..access import StudioMixin, studio_view
 from ..campaign_forms import FORMS, AudienceForm
 
 STASH_VALUE_MAX = 2000  # characters of one value kept for a step left with errors
@@ -199,20 +199,18 @@ class CampaignLaunchView(StudioMixin, View):
 
 
 @require_GET
+@studio_view()
 def audience_counts(request):
     """How many numbers the list picked on the audience step has, and how many are on the do-not-call list."""
-    if not request.user.is_authenticated or not request.user.has_perm(roles.BUILD):
-        return no_access(request, roles.BUILD)
     picked = request.GET.get("callee_list", "")
     counts = list_audience_counts(picked) if picked.isdigit() and len(picked) < 19 else None
     return render(request, "studio/campaigns/partials/audience_counts.html", {"counts": counts})
 
 
 @require_POST
+@studio_view()
 def sms_preview(request, pk):
     """The hang-up SMS as the callee picked gets it (an htmx partial of the SMS step)."""
-    if not request.user.is_authenticated or not request.user.has_perm(roles.BUILD):
-        return no_access(request, roles.BUILD)
     campaign = get_object_or_404(Campaign.objects.select_related("callee_list", "sms_template"), pk=pk)
     form = form_for(builder.SMS, campaign, request, request.POST)
     return render(request, "studio/campaigns/partials/sms_preview.html", {"preview": form.preview()})
