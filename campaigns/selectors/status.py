@@ -86,7 +86,7 @@ def campaign_status(campaign: Campaign, problems: list[rules.Problem] | None = N
         if problems is None:
             return StatusWords(state, "Draft", tone)
         if not problems:
-            return StatusWords(state, "Draft – ready for review", "success")
+            return StatusWords(state, "Draft – ready for review", "secondary")
         count = len(problems)
         return StatusWords(state, f"Draft – {count} thing{'s' if count != 1 else ''} to fix", "warning")
     if state == "launching":
