@@ -70,8 +70,10 @@ def laaffic_client() -> LaafficClient:
     )
 
 
-def campaign_problems(campaign: Campaign, callees: list[dict] | None = None) -> list[rules.Problem]:
-    """Everything the provider would refuse about `campaign`, before anything is sent."""
+def campaign_problems(campaign: Campaign, callees: list[dict] | rules.StoredCallees | None = None
+                      ) -> list[rules.Problem]:
+    """Everything the provider would refuse about `campaign`, before anything is sent. Its callees as
+    given, or as sent (every one read) by default: a page may pass bodies.stored_callees instead."""
     body = bodies.campaign_body(campaign, callees)
     voice = campaign.voice_file
     if campaign.source == Campaign.Source.VOICE_FILE and voice and not voice.provider_file_id and voice.audio:
