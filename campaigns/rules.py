@@ -359,20 +359,20 @@ BLANK_CHARACTERS = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 
 @dataclass(frozen=True)
 class StoredCallees:
-    """A numberInfoList checked where it is stored, so that 100,000 callees need not be read to find none
-    wrong: `count` entries in all, and `suspects(required_texts)`, the (position, entry) pairs in order of
-    every entry that may break a rule of `_callee_problems` when the SMS uses `required_texts` (a superset is
-    fine: the rules below judge each one). Every other entry must break none, so a suspect is one whose
+    """A numberInfoList checked where it is stored, so that 100,000 callees need not be read: `count`
+    entries in all, and `offenders(required_texts, first)`: how many entries break a rule of
+    `_callee_problems` when the SMS uses `required_texts`, and the first `first` of them as (position, entry)
+    pairs in order (the rules then say what is wrong with each). An entry breaks a rule when its
     - calleeNumber has fewer than FIELDS["calleeNumber"].min_length or more than .max_length characters, or
-      one not in DIGITS;
-    - text1..text10 is longer than its max_length, or holds a character _UNSTORABLE matches (one the
-      database can hold: NUL in SQLite);
-    - required text is missing, empty, or starts with one of BLANK_CHARACTERS.
-    Entries hold calleeNumber and texts only, each number once (a stored list's numbers are unique), and
-    no `number_problem` applies (it checks bodies coming in, whose callees are a plain list)."""
+      one not in DIGITS or that _UNSTORABLE matches;
+    - text1..text10 is not empty and is longer than its max_length, or holds a character _UNSTORABLE
+      matches (one a database keeps: NUL in SQLite);
+    - required text is made of BLANK_CHARACTERS only (or is empty).
+    Entries hold calleeNumber and the texts not empty only, each number once (a stored list's numbers are
+    unique), and no `number_problem` applies (it checks bodies coming in, whose callees are a plain list)."""
 
     count: int
-    suspects: Callable[[list[str]], Iterable[tuple[int, Mapping]]]
+    offenders: Callable[[list[str], int], tuple[int, Iterable[tuple[int, Mapping]]]]
 
 
 @dataclass(frozen=True)
@@ -787,7 +787,8 @@ def _check_callees(callees, sms_names: list[str], number_problem=None) -> list[P
     required_texts = [name for name in sms_names if name in TEXT_FIELDS]
     if isinstance(callees, StoredCallees):
         assert number_problem is None, "stored callees are not checked as coming in"
-        count, numbered = callees.count, callees.suspects(required_texts)
+        count = callees.count
+        offending, numbered = callees.offenders(required_texts, MAX_CALLEE_PROBLEMS) if count else (0, ())
     elif callees is None or callees == []:
         count, numbered = 0, ()
     elif not isinstance(callees, list):
@@ -795,6 +796,7 @@ def _check_callees(callees, sms_names: list[str], number_problem=None) -> list[P
                                           '{"calleeNumber": "...", "text1": "..."} entries.')]
     else:
         count, numbered = len(callees), enumerate(callees)
+        offending = None  # counted below
     if count == 0:
         return [Problem("numberInfoList", "The campaign has no phone numbers to call; "
                                           "add at least one callee.", Code.NO_NUMBERS)]
@@ -812,6 +814,8 @@ def _check_callees(callees, sms_names: list[str], number_problem=None) -> list[P
             bad_callees += 1
             if len(problems) < MAX_CALLEE_PROBLEMS:
                 problems.extend(found)
+    if offending is not None:  # only the first offenders were read
+        bad_callees = offending
     listed = len({p.field.split("]")[0] for p in problems if p.field.startswith("numberInfoList[")})
     if bad_callees > listed:
         problems.append(Problem("numberInfoList", f"{bad_callees:,} callees have problems; "

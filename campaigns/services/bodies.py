@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Func, Q, Window
-from django.db.models.functions import Length, RowNumber, Substr
-from django.db.models.lookups import GreaterThan, In, LessThan
+from django.db.models import BooleanField, CharField, Count, ExpressionWrapper, F, Func, Q, Window
+from django.db.models.functions import Length, RowNumber
+from django.db.models.lookups import Exact, GreaterThan, LessThan
 from django.utils import timezone
 
 from .. import rules
@@ -119,43 +119,57 @@ def _entry(row) -> dict:
 
 def stored_callees(callee_list_id, count: int | None = None) -> rules.StoredCallees:
     """A list's numberInfoList for the rules to check where it is stored (rules.StoredCallees): its count
-    (`count` when known), and the entries that may break a rule found by one query, with their positions.
-    Two queries whatever the list's size; submitting still checks the body it sends, every entry read."""
+    (`count` when known), how many entries break a rule and the first of them, with their positions. Three
+    queries at most whatever the list's size; submitting still checks the body it sends, every entry read."""
     kept = kept_callees(callee_list_id)
     if count is None:
         count = kept.count()
 
-    def suspects(required_texts):
-        condition = suspect_callees(required_texts)
-        if not kept.filter(condition).exists():  # the usual case, found without numbering 100,000 rows
-            return
+    def offenders(required_texts, first):
+        condition = offending_callees(required_texts)
+        total = kept.filter(condition).count()
+        if not total:  # the usual case, found without numbering 100,000 rows
+            return 0, []
         numbered = kept.order_by().annotate(
             position=Window(RowNumber(), order_by=F("id").asc()),
-            suspect=ExpressionWrapper(condition, output_field=BooleanField()),
-        ).values_list("id", *CALLEE_COLUMNS, "position", "suspect")
+            offends=ExpressionWrapper(condition, output_field=BooleanField()),
+        ).values_list("id", *CALLEE_COLUMNS, "position", "offends")
         sql, params = numbered.query.sql_with_params()
-        # Numbered first, then filtered: a position counts every callee called, not only the suspects.
+        # Numbered first, then filtered: a position counts every callee called, not only the offenders.
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT * FROM ({sql}) numbered WHERE suspect ORDER BY 1", params)
-            for row in cursor.fetchall():
-                yield row[-2] - 1, _entry(row[1:-2])
+            cursor.execute(f"SELECT * FROM ({sql}) numbered WHERE offends ORDER BY 1 LIMIT %s", [*params, first])
+            return total, [(row[-2] - 1, _entry(row[1:-2])) for row in cursor.fetchall()]
 
-    return rules.StoredCallees(count, suspects)
+    return rules.StoredCallees(count, offenders)
 
 
-def suspect_callees(required_texts) -> Q:
-    """The callees that may break a rule of a callee (what rules.StoredCallees calls a suspect), as a
-    condition the database tests: from the rules' own limits, a superset of the callees they refuse."""
+def offending_callees(required_texts) -> Q:
+    """The callees that break a rule of a callee (rules.StoredCallees says which), as a condition the
+    database tests, from the rules' own limits and characters."""
     number = rules.FIELDS["calleeNumber"]
     condition = (Q(NotDigitsOnly("number")) | Q(LessThan(Length("number"), number.min_length))
-                 | Q(GreaterThan(Length("number"), number.max_length)))
+                 | Q(GreaterThan(Length("number"), number.max_length)) | Q(HoldsNul("number")))
     for name in rules.TEXT_FIELDS:
         # Most texts of a list are empty: one comparison settles those.
         condition |= ~Q(**{name: ""}) & (Q(GreaterThan(Length(name), rules.FIELDS[name].max_length))
                                          | Q(HoldsNul(name)))
     for name in required_texts:
-        condition |= Q(**{name: ""}) | Q(In(Substr(name, 1, 1), list(rules.BLANK_CHARACTERS)))
+        condition |= Q(Exact(TrimBlanks(name), ""))
     return condition
+
+
+class TrimBlanks(Func):
+    """A text without the rules.BLANK_CHARACTERS at either end (Python's str.strip())."""
+
+    output_field = CharField()
+
+    def as_sql(self, compiler, connection, **extra):  # PostgreSQL
+        text, params = compiler.compile(self.source_expressions[0])
+        return f"btrim({text}, %s)", [*params, rules.BLANK_CHARACTERS]
+
+    def as_sqlite(self, compiler, connection, **extra):
+        text, params = compiler.compile(self.source_expressions[0])
+        return f"trim({text}, %s)", [*params, rules.BLANK_CHARACTERS]
 
 
 class NotDigitsOnly(Func):
@@ -176,7 +190,7 @@ class NotDigitsOnly(Func):
 
 class HoldsNul(Func):
     """Whether a text holds NUL, the one character rules._UNSTORABLE names that a database keeps: SQLite
-    does (read as bytes: its text functions stop at a NUL), PostgreSQL refuses it."""
+    does (read as bytes: its text functions, GLOB and length() stop at a NUL), PostgreSQL refuses it."""
 
     output_field = BooleanField()
     conditional = True
