@@ -4,7 +4,7 @@ Run: .venv/bin/python bench/builder_pages.py   (DATABASE_URL picks the database)
 
 A callee list is imported through the import service (PostgreSQL's COPY, bulk inserts elsewhere) at two
 sizes, 1,000 and 100,000 callees, beside 200 campaigns. A draft campaign with a hang-up SMS using ${text1}
-calls it. Each builder step is fetched (and the steps that read callees with ?check=1, as after a Back
+calls it; another one's SMS uses ${text3}, empty for everyone (every callee is then a problem). Each builder step is fetched (and the steps that read callees with ?check=1, as after a Back
 with problems), the review, the audience counts, and a Next posted on the SMS step: the median of
 several, as an editor, by Django's test client. Query counts of both sizes are printed side by side.
 """
@@ -54,12 +54,19 @@ def setup(size: int):
         draft = drafts.campaign_draft_create(
             task_name="Builder bench", callee_list=big, source=3, tts_text="Hello from the bench.",
             language="EN", hang_up_sms=1, sms_template=template, sms_on_ring=1)
-    return big, draft
+    blank = Campaign.objects.filter(task_name="Builder bench, empty text").first()
+    if blank is None:  # its SMS uses ${text3}, empty for everyone: every callee has a problem
+        template = SmsTemplate.objects.create(name="Bench SMS text3", sms_app_id="smsApp01",
+                                              content="Hi, your code is ${text3}.")
+        blank = drafts.campaign_draft_create(
+            task_name="Builder bench, empty text", callee_list=big, source=3, tts_text="Hello from the bench.",
+            language="EN", hang_up_sms=1, sms_template=template, sms_on_ring=1)
+    return big, draft, blank
 
 
-def pages(big, draft) -> dict:
-    def step(slug, query=""):
-        return reverse("studio:campaign_step", args=[draft.pk, slug]) + query
+def pages(big, draft, blank) -> dict:
+    def step(slug, query="", campaign=draft):
+        return reverse("studio:campaign_step", args=[campaign.pk, slug]) + query
 
     return {
         "audience": ("get", step("audience")),
@@ -71,6 +78,8 @@ def pages(big, draft) -> dict:
         "schedule": ("get", step("schedule")),
         "review": ("get", step("review")),
         "sms: POST Next": ("post", step("sms")),
+        "${text3} empty for all: sms ?check=1": ("get", step("sms", "?check=1", blank)),
+        "${text3} empty for all: review": ("get", step("review", campaign=blank)),
     }
 
 
@@ -105,12 +114,12 @@ def main():
         results = []
         for size in SIZES:
             started = time.perf_counter()
-            big, draft = setup(size)
+            big, draft, blank = setup(size)
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("VACUUM ANALYZE")
             print(f"{size:,} callees: data ready in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-            results.append({name: measure(client, *request) for name, request in pages(big, draft).items()})
+            results.append({name: measure(client, *request) for name, request in pages(big, draft, blank).items()})
         small, large = results
         print(f"database: {connection.vendor}; median of {RENDERS}; target {TARGET_MS} ms; "
               f"{CAMPAIGNS} campaigns; SMS uses ${{text1}} and ${{text2}}")

@@ -119,7 +119,7 @@ def _entry(row) -> dict:
 
 def stored_callees(callee_list_id, count: int | None = None) -> rules.StoredCallees:
     """A list's numberInfoList for the rules to check where it is stored (rules.StoredCallees): its count
-    (`count` when known), how many entries break a rule and the first of them, with their positions. Three
+    (`count` when known), how many entries break a rule and the first of them, with their positions. Four
     queries at most whatever the list's size; submitting still checks the body it sends, every entry read."""
     kept = kept_callees(callee_list_id)
     if count is None:
@@ -128,17 +128,19 @@ def stored_callees(callee_list_id, count: int | None = None) -> rules.StoredCall
     def offenders(required_texts, first):
         condition = offending_callees(required_texts)
         total = kept.filter(condition).count()
-        if not total:  # the usual case, found without numbering 100,000 rows
+        if not total:  # the usual case: no callee is read
             return 0, []
-        numbered = kept.order_by().annotate(
-            position=Window(RowNumber(), order_by=F("id").asc()),
-            offends=ExpressionWrapper(condition, output_field=BooleanField()),
-        ).values_list("id", *CALLEE_COLUMNS, "position", "offends")
+        rows = list(kept.filter(condition).order_by("id").values_list("id", *CALLEE_COLUMNS)[:first])
+        # Their positions among the callees called, numbering only those up to the last one.
+        numbered = kept.filter(id__lte=rows[-1][0]).order_by().annotate(
+            position=Window(RowNumber(), order_by=F("id").asc())).values_list("id", "position")
         sql, params = numbered.query.sql_with_params()
-        # Numbered first, then filtered: a position counts every callee called, not only the offenders.
+        ids = [row[0] for row in rows]
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT * FROM ({sql}) numbered WHERE offends ORDER BY 1 LIMIT %s", [*params, first])
-            return total, [(row[-2] - 1, _entry(row[1:-2])) for row in cursor.fetchall()]
+            cursor.execute(f"SELECT * FROM ({sql}) numbered WHERE id IN ({', '.join(['%s'] * len(ids))})",
+                           [*params, *ids])
+            position = dict(cursor.fetchall())
+        return total, [(position[row[0]] - 1, _entry(row[1:])) for row in rows]
 
     return rules.StoredCallees(count, offenders)
 
@@ -173,19 +175,13 @@ class TrimBlanks(Func):
 
 
 class NotDigitsOnly(Func):
-    """Whether a text holds a character that is not one of rules.DIGITS (a pattern both databases match
-    natively: Django's regex lookup calls Python for every row in SQLite)."""
+    """Whether a text holds a character that is not one of rules.DIGITS: what is left once they are trimmed
+    from its start (both databases trim natively; Django's regex lookup calls Python for every row in
+    SQLite)."""
 
     output_field = BooleanField()
     conditional = True
-
-    def as_sql(self, compiler, connection, **extra):  # PostgreSQL
-        text, params = compiler.compile(self.source_expressions[0])
-        return f"{text} ~ %s", [*params, f"[^{rules.DIGITS}]"]
-
-    def as_sqlite(self, compiler, connection, **extra):
-        text, params = compiler.compile(self.source_expressions[0])
-        return f"{text} GLOB %s", [*params, f"*[^{rules.DIGITS}]*"]
+    template = "ltrim(%(expressions)s, '" + rules.DIGITS + "') <> ''"
 
 
 class HoldsNul(Func):

@@ -92,8 +92,8 @@ def test_past_the_listed_problems_the_rest_are_counted_and_a_clean_list_reads_no
     callee_list = CalleeList.objects.create(name="Many blanks")
     Callee.objects.bulk_create(Callee(callee_list=callee_list, number=f"86138{i:08d}", text1="" if i % 2 else "A")
                                for i in range(300))
-    with django_assert_num_queries(3):  # how many, how many break a rule, the first of those
-        stored = problems_of(bodies.stored_callees(callee_list.pk), ["text1"])
+    with django_assert_num_queries(3):  # how many break a rule, the first of those, their positions
+        stored = problems_of(bodies.stored_callees(callee_list.pk, 300), ["text1"])
     assert stored == problems_of(bodies.callee_entries(callee_list.pk), ["text1"])
     assert stored[-1].message == "150 callees have problems; only the first 100 are listed."
     clean = CalleeList.objects.create(name="Clean")
