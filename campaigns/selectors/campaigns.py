@@ -33,6 +33,7 @@ class Review:
     refusal: str  # why its status does not allow launching it
     problems: list[rules.Problem]  # what Laaffic would refuse
     body: str  # the request body as JSON, with the first few callees only
+    body_callees: int = 0  # how many callees the body shows (the rest are summed up in one line)
 
     @property
     def ready(self) -> bool:
@@ -70,6 +71,7 @@ def campaign_review(campaign: Campaign) -> Review:
         refusal=campaign_refusal(campaign),
         problems=campaign_problems(campaign, stored),
         body=json.dumps(shown, indent=2, ensure_ascii=False),
+        body_callees=len(first),
     )
 
 
