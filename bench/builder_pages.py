@@ -9,17 +9,15 @@ with problems), the review, the audience counts, and a Next posted on the SMS st
 several, as an editor, by Django's test client. Query counts of both sizes are printed side by side.
 """
 import io
-import os
 import statistics
 import sys
 import time
 
-from admin_pages import TARGET_MS  # also sets Django up
+from admin_pages import TARGET_MS, bench_database, editor_client  # also sets Django up
 
 from django.db import connection
 from django.test import Client
-from django.test.runner import DiscoverRunner
-from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 SIZES = (1_000, 100_000)
@@ -101,16 +99,8 @@ def measure(client: Client, method: str, url: str) -> tuple[int, float]:
 
 
 def main():
-    setup_test_environment(debug=False)
-    if connection.vendor != "sqlite":
-        connection.settings_dict["TEST"]["NAME"] = f"test_bench_builder_pages_{os.getpid()}"
-    runner = DiscoverRunner(verbosity=0)
-    old = runner.setup_databases()
-    try:
-        from tests.studio.factories import editor
-
-        client = Client()
-        client.force_login(editor())
+    with bench_database("builder_pages"):
+        client = editor_client()
         results = []
         for size in SIZES:
             started = time.perf_counter()
@@ -133,8 +123,6 @@ def main():
             failed |= verdict == "FAIL"
             flag = "  queries grow" if queries != small_queries else ""
             print(f"{name:<{width}}  {small_queries:>8} {queries:>8} {small_ms:>8.1f} {ms:>8.1f}  {verdict}{flag}")
-    finally:
-        runner.teardown_databases(old)
     sys.exit(1 if failed else 0)
 
 

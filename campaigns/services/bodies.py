@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection
 from django.db.models import BooleanField, CharField, Count, ExpressionWrapper, F, Func, Q, Window
-from django.db.models.functions import Length, RowNumber
-from django.db.models.lookups import Exact, GreaterThan, LessThan
+from django.db.models.functions import Length, RowNumber, Substr
+from django.db.models.lookups import Exact, GreaterThan, In, LessThan
 from django.utils import timezone
 
 from .. import rules
@@ -155,8 +155,9 @@ def offending_callees(required_texts) -> Q:
         # Most texts of a list are empty: one comparison settles those.
         condition |= ~Q(**{name: ""}) & (Q(GreaterThan(Length(name), rules.FIELDS[name].max_length))
                                          | Q(HoldsNul(name)))
-    for name in required_texts:
-        condition |= Q(Exact(TrimBlanks(name), ""))
+    for name in required_texts:  # trimmed only when it starts with a blank (a cheap test)
+        condition |= Q(**{name: ""}) | (Q(In(Substr(name, 1, 1), list(rules.BLANK_CHARACTERS)))
+                                        & Q(Exact(TrimBlanks(name), "")))
     return condition
 
 
