@@ -119,7 +119,7 @@ def _entry(row) -> dict:
 
 def stored_callees(callee_list_id, count: int | None = None) -> rules.StoredCallees:
     """A list's numberInfoList for the rules to check where it is stored (rules.StoredCallees): its count
-    (`count` when known), how many entries break a rule and the first of them, with their positions. Four
+    (`count` when known), how many entries break a rule and the first of them, with their positions. Three
     queries at most whatever the list's size; submitting still checks the body it sends, every entry read."""
     kept = kept_callees(callee_list_id)
     if count is None:
@@ -127,20 +127,24 @@ def stored_callees(callee_list_id, count: int | None = None) -> rules.StoredCall
 
     def offenders(required_texts, first):
         condition = offending_callees(required_texts)
-        total = kept.filter(condition).count()
-        if not total:  # the usual case: no callee is read
+        # The first offenders' ids and how many there are in all, in one pass.
+        found = list(kept.filter(condition).annotate(total=Window(Count("id"))).order_by("id")
+                     .values_list("id", "total")[:first])
+        if not found:  # the usual case: no callee is read
             return 0, []
-        rows = list(kept.filter(condition).order_by("id").values_list("id", *CALLEE_COLUMNS)[:first])
-        # Their positions among the callees called, numbering only those up to the last one.
-        numbered = kept.filter(id__lte=rows[-1][0]).order_by().annotate(
+        ids, total = [row[0] for row in found], found[0][1]
+        # Their positions among the callees called, numbering only those up to the last one, and their values.
+        numbered = kept.filter(id__lte=ids[-1]).order_by().annotate(
             position=Window(RowNumber(), order_by=F("id").asc())).values_list("id", "position")
         sql, params = numbered.query.sql_with_params()
-        ids = [row[0] for row in rows]
+        quote = connection.ops.quote_name
+        values = ", ".join(f"callee.{quote(Callee._meta.get_field(name).column)}" for name in CALLEE_COLUMNS)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT * FROM ({sql}) numbered WHERE id IN ({', '.join(['%s'] * len(ids))})",
+            cursor.execute(f"SELECT numbered.position, {values} FROM ({sql}) numbered "
+                           f"JOIN {quote(Callee._meta.db_table)} callee ON callee.id = numbered.id "
+                           f"WHERE numbered.id IN ({', '.join(['%s'] * len(ids))}) ORDER BY numbered.id",
                            [*params, *ids])
-            position = dict(cursor.fetchall())
-        return total, [(position[row[0]] - 1, _entry(row[1:])) for row in rows]
+            return total, [(row[0] - 1, _entry(row[1:])) for row in cursor.fetchall()]
 
     return rules.StoredCallees(count, offenders)
 
