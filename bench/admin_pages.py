@@ -10,6 +10,7 @@ side by side: they should be equal.
 """
 import os
 import statistics
+from contextlib import contextmanager
 import sys
 import time
 from datetime import timedelta
@@ -82,6 +83,29 @@ def grow_to(campaigns: int, big_callees: int) -> dict:
         "callees of the big list (page 50)":
             reverse("admin:campaigns_callee_changelist") + f"?callee_list__id__exact={big.pk}&p=50",
     }
+
+
+@contextmanager
+def bench_database(name: str):
+    """A test database for one bench run (on PostgreSQL one per process), dropped at the end; queries are
+    logged only while counted, as in production."""
+    setup_test_environment(debug=False)
+    if connection.vendor != "sqlite":  # SQLite's test file is already per process
+        connection.settings_dict["TEST"]["NAME"] = f"test_bench_{name}_{os.getpid()}"
+    runner = DiscoverRunner(verbosity=0)
+    old = runner.setup_databases()
+    try:
+        yield
+    finally:
+        runner.teardown_databases(old)
+
+
+def editor_client() -> Client:
+    from tests.studio.factories import editor
+
+    client = Client()
+    client.force_login(editor())
+    return client
 
 
 def measure(client: Client, url: str) -> tuple[int, float]:

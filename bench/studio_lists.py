@@ -5,16 +5,13 @@ Run: .venv/bin/python bench/studio_lists.py   (DATABASE_URL picks the database)
 The same data as the admin bench: 200 campaigns and lists, one of them with 100,000 callees (a tenth of
 that for the small size). Pages are rendered by Django's test client as a campaign editor.
 """
-import os
-import sys
 import time
 
-from admin_pages import RENDERS, SIZES, TARGET_MS, grow_to, measure  # also sets Django up
+from admin_pages import (  # also sets Django up
+    RENDERS, SIZES, TARGET_MS, bench_database, editor_client, grow_to, measure,
+)
 
 from django.db import connection
-from django.test import Client
-from django.test.runner import DiscoverRunner
-from django.test.utils import setup_test_environment
 from django.urls import reverse
 
 
@@ -35,16 +32,8 @@ def pages() -> dict:
 
 
 def main():
-    setup_test_environment(debug=False)
-    if connection.vendor != "sqlite":
-        connection.settings_dict["TEST"]["NAME"] = f"test_bench_studio_lists_{os.getpid()}"
-    runner = DiscoverRunner(verbosity=0)
-    old = runner.setup_databases()
-    try:
-        from tests.studio.factories import editor
-
-        client = Client()
-        client.force_login(editor())
+    with bench_database("studio_lists"):
+        client = editor_client()
         results = []
         for campaigns, callees in SIZES:
             grow_to(campaigns, callees)
@@ -68,8 +57,6 @@ def main():
                                       args=[CalleeList.objects.get(name="Everyone (big list)").pk]))
         print(f"export of the big list: {len(response.content) / 1e6:.1f} MB in "
               f"{(time.perf_counter() - started) * 1000:.0f} ms")
-    finally:
-        runner.teardown_databases(old)
 
 
 if __name__ == "__main__":

@@ -199,7 +199,8 @@ SMS_ON_SUCCESS = When({**HANG_UP_SMS.values, "successPush": YesNo.YES}, " when t
 AGENTS = When({"toSeat": YesNo.YES}, " when calls are transferred to agents")
 AGENT_KEY = When({**AGENTS.values, "toSeatType": TransferWhen.ON_KEY}, " when callers press a key to reach an agent")
 
-_DIGITS = re.compile(r"[0-9]*")
+DIGITS = "0123456789"  # the characters of a callee number
+_DIGITS = re.compile(f"[{DIGITS}]*")
 _WINDOW = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 _SEND_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
 _PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
@@ -352,6 +353,26 @@ PUSH_FLAGS = tuple(name for name, entry in FIELDS.items() if entry.when is SMS_T
 TEXT_MAX = FIELDS["text1"].max_length  # characters of each of text1..text10
 # Per-callee problems listed before the rest are summed up in one line.
 MAX_CALLEE_PROBLEMS = 100
+# Every character str.strip() removes (none lies past U+3000): a text made of these only is empty.
+BLANK_CHARACTERS = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+
+
+@dataclass(frozen=True)
+class StoredCallees:
+    """A numberInfoList checked where it is stored, so that 100,000 callees need not be read: `count`
+    entries in all, and `offenders(required_texts, first)`: how many entries break a rule of
+    `_callee_problems` when the SMS uses `required_texts`, and the first `first` of them as (position, entry)
+    pairs in order (the rules then say what is wrong with each). An entry breaks a rule when its
+    - calleeNumber has fewer than FIELDS["calleeNumber"].min_length or more than .max_length characters, or
+      one not in DIGITS or that _UNSTORABLE matches;
+    - text1..text10 is not empty and is longer than its max_length, or holds a character _UNSTORABLE
+      matches (one a database keeps: NUL in SQLite);
+    - required text is made of BLANK_CHARACTERS only (or is empty).
+    Entries hold calleeNumber and the texts not empty only, each number once (a stored list's numbers are
+    unique), and no `number_problem` applies (it checks bodies coming in, whose callees are a plain list)."""
+
+    count: int
+    offenders: Callable[[list[str], int], tuple[int, Iterable[tuple[int, Mapping]]]]
 
 
 @dataclass(frozen=True)
@@ -788,27 +809,38 @@ def part_name_problem(name: str, total: int) -> str | None:
 
 
 def _check_callees(callees, sms_names: list[str], number_problem=None, in_parts=False) -> list[Problem]:
-    if callees is None or callees == []:
-        return [Problem("numberInfoList", "The campaign has no phone numbers to call; "
-                                          "add at least one callee.", Code.NO_NUMBERS)]
-    if not isinstance(callees, list):
+    required_texts = [name for name in sms_names if name in TEXT_FIELDS]
+    if isinstance(callees, StoredCallees):
+        assert number_problem is None, "stored callees are not checked as coming in"
+        count = callees.count
+        offending, numbered = callees.offenders(required_texts, MAX_CALLEE_PROBLEMS) if count else (0, ())
+    elif callees is None or callees == []:
+        count, numbered = 0, ()
+    elif not isinstance(callees, list):
         return [Problem("numberInfoList", "Callee list must be a list of "
                                           '{"calleeNumber": "...", "text1": "..."} entries.')]
+    else:
+        count, numbered = len(callees), enumerate(callees)
+        offending = None  # counted below
+    if count == 0:
+        return [Problem("numberInfoList", "The campaign has no phone numbers to call; "
+                                          "add at least one callee.", Code.NO_NUMBERS)]
     problems: list[Problem] = []
     most = FIELDS["numberInfoList"].max_length
-    if len(callees) > most and not in_parts:
+    if count > most and not in_parts:
         problems.append(Problem("numberInfoList", f"A task can call at most {most:,} "
-                                                  f"numbers; this one has {len(callees):,}. "
+                                                  f"numbers; this one has {count:,}. "
                                                   "Split the list into several campaigns."))
-    required_texts = [name for name in sms_names if name in TEXT_FIELDS]
     seen: dict[str, int] = {}
     bad_callees = 0
-    for i, callee in enumerate(callees):
+    for i, callee in numbered:
         found = _callee_problems(i, callee, required_texts, seen, number_problem)
         if found:
             bad_callees += 1
             if len(problems) < MAX_CALLEE_PROBLEMS:
                 problems.extend(found)
+    if offending is not None:  # only the first offenders were read
+        bad_callees = offending
     listed = len({p.field.split("]")[0] for p in problems if p.field.startswith("numberInfoList[")})
     if bad_callees > listed:
         problems.append(Problem("numberInfoList", f"{bad_callees:,} callees have problems; "

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.core.paginator import Page, Paginator
@@ -35,7 +35,9 @@ class Review:
     refusal: str  # why its status does not allow launching it
     problems: list[rules.Problem]  # what Laaffic would refuse
     body: str  # the request body as JSON, with the first few callees only
-    parts: list[tuple[str, int]]  # over Laaffic's per-task limit: each task it is sent as, with its numbers
+    # Over Laaffic's per-task limit: each task it is sent as, with its numbers.
+    parts: list[tuple[str, int]] = field(default_factory=list)
+    body_callees: int = 0  # how many callees the body shows (the rest are summed up in one line)
 
     @property
     def parts_note(self) -> str:
@@ -54,34 +56,38 @@ class Review:
 
 
 def campaign_review(campaign: Campaign) -> Review:
-    """Everything to check before launching `campaign`, from one read of its callees.
+    """Everything to check before launching `campaign`, without reading every callee: the rules check the
+    list where it is stored (bodies.stored_callees) and the body shows its first callees only. Launching
+    checks again the body it sends, every callee read.
 
     Select its callee list, voice file and SMS template with it: they are read here."""
-    callees = bodies.callee_entries(campaign.callee_list_id)
-    body = bodies.campaign_body(campaign, callees)
+    first = bodies.callee_entries(campaign.callee_list_id, limit=BODY_PREVIEW_CALLEES)
+    called, suppressed = bodies.called_and_suppressed(campaign.callee_list_id)
+    stored = bodies.stored_callees(campaign.callee_list_id, called)
+    body = bodies.campaign_body(campaign, first)
     if campaign.is_resend:  # Laaffic's resend names its parent's task instead of listing numbers
         shown = bodies.resend_body(campaign, body)
     else:
-        more = len(callees) - BODY_PREVIEW_CALLEES
-        shown = dict(body, numberInfoList=callees[:BODY_PREVIEW_CALLEES]
-                     + ([f"… and {more:,} more callees"] if more > 0 else []))
+        more = stored.count - len(first)
+        shown = dict(body, numberInfoList=first + ([f"… and {more:,} more callees"] if more > 0 else []))
     if shown.get("baseFile") == bodies.AUDIO_SENT_LATER:
         voice = campaign.voice_file
         shown["baseFile"] = f"[{voice.name}: {voice.audio.size:,} bytes of audio, sent as base64]"
     return Review(
         campaign=campaign,
-        callee_count=len(callees),
-        suppressed_count=bodies.suppressed_count(campaign.callee_list_id),
+        callee_count=stored.count,
+        suppressed_count=suppressed,
         send_time_local=timezone.localtime(campaign.send_time) if campaign.send_time else None,
         send_time_provider=body.get("sendTime"),
         notes=[note.message for note in bodies.notes(body)],
         windows_local=[f"{start:%H:%M}–{end:%H:%M}" for start, end
                        in bodies.local_windows(campaign.calling_windows, campaign.send_time)],
-        sms_example=_sms_example(campaign, callees[:1]),
+        sms_example=_sms_example(campaign, first[:1]),
         refusal=campaign_refusal(campaign),
-        problems=campaign_problems(campaign, callees),
+        problems=campaign_problems(campaign, stored),
         body=json.dumps(shown, indent=2, ensure_ascii=False),
-        parts=_parts(campaign, len(callees)),
+        parts=_parts(campaign, stored.count),
+        body_callees=len(first),
     )
 
 

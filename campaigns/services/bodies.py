@@ -13,6 +13,10 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connection
+from django.db.models import BooleanField, CharField, Count, ExpressionWrapper, F, Func, Q, Window
+from django.db.models.functions import Length, RowNumber, Substr
+from django.db.models.lookups import Exact, GreaterThan, In, LessThan
 from django.utils import timezone
 
 from .. import rules
@@ -87,26 +91,125 @@ def typed_windows(windows: list[dict], send_time: datetime | None) -> list[tuple
     return [(window_from_provider(start, day), window_from_provider(end, day)) for start, end in joined_windows(windows)]
 
 
-def callee_entries(callee_list_id) -> list[dict]:
-    """numberInfoList for a callee list, in one query: do-not-call numbers and empty texts left out.
+def kept_callees(callee_list_id):
+    """The callees of a list that a campaign calls: do-not-call numbers left out.
 
     Callee and do-not-call numbers are both stored as the import's normalize writes them (every
     form, import and load does; migration 0005 rewrote older rows), so equal text is the same number.
     """
-    rows = (
-        Callee.objects.filter(callee_list_id=callee_list_id)
-        .exclude(number__in=SuppressedNumber.objects.values("number"))
-        .order_by("id")
-        .values_list(*CALLEE_COLUMNS)
-    )
-    entries = []
-    for number, *texts in rows.iterator(chunk_size=5000):
-        entry = {"calleeNumber": number}
-        for name, text in zip(rules.TEXT_FIELDS, texts):
-            if text:
-                entry[name] = text
-        entries.append(entry)
-    return entries
+    return Callee.objects.filter(callee_list_id=callee_list_id).exclude(
+        number__in=SuppressedNumber.objects.values("number"))
+
+
+def callee_entries(callee_list_id, limit: int | None = None) -> list[dict]:
+    """numberInfoList for a callee list (its first `limit` entries), in one query: do-not-call numbers and
+    empty texts left out."""
+    rows = kept_callees(callee_list_id).order_by("id").values_list(*CALLEE_COLUMNS)
+    return [_entry(row) for row in (rows[:limit] if limit is not None else rows.iterator(chunk_size=5000))]
+
+
+def _entry(row) -> dict:
+    number, *texts = row
+    entry = {"calleeNumber": number}
+    for name, text in zip(rules.TEXT_FIELDS, texts):
+        if text:
+            entry[name] = text
+    return entry
+
+
+def stored_callees(callee_list_id, count: int | None = None) -> rules.StoredCallees:
+    """A list's numberInfoList for the rules to check where it is stored (rules.StoredCallees): its count
+    (`count` when known), how many entries break a rule and the first of them, with their positions. Three
+    queries at most whatever the list's size; submitting still checks the body it sends, every entry read."""
+    kept = kept_callees(callee_list_id)
+    if count is None:
+        count = kept.count()
+
+    def offenders(required_texts, first):
+        condition = offending_callees(required_texts)
+        # The first offenders' ids and how many there are in all, in one pass.
+        found = list(kept.filter(condition).annotate(total=Window(Count("id"))).order_by("id")
+                     .values_list("id", "total")[:first])
+        if not found:  # the usual case: no callee is read
+            return 0, []
+        ids, total = [row[0] for row in found], found[0][1]
+        # Their positions among the callees called, numbering only those up to the last one, and their values.
+        numbered = kept.filter(id__lte=ids[-1]).order_by().annotate(
+            position=Window(RowNumber(), order_by=F("id").asc())).values_list("id", "position")
+        sql, params = numbered.query.sql_with_params()
+        quote = connection.ops.quote_name
+        values = ", ".join(f"callee.{quote(Callee._meta.get_field(name).column)}" for name in CALLEE_COLUMNS)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT numbered.position, {values} FROM ({sql}) numbered "
+                           f"JOIN {quote(Callee._meta.db_table)} callee ON callee.id = numbered.id "
+                           f"WHERE numbered.id IN ({', '.join(['%s'] * len(ids))}) ORDER BY numbered.id",
+                           [*params, *ids])
+            return total, [(row[0] - 1, _entry(row[1:])) for row in cursor.fetchall()]
+
+    return rules.StoredCallees(count, offenders)
+
+
+def offending_callees(required_texts) -> Q:
+    """The callees that break a rule of a callee (rules.StoredCallees says which), as a condition the
+    database tests, from the rules' own limits and characters."""
+    number = rules.FIELDS["calleeNumber"]
+    condition = (Q(NotDigitsOnly("number")) | Q(LessThan(Length("number"), number.min_length))
+                 | Q(GreaterThan(Length("number"), number.max_length)) | Q(HoldsNul("number")))
+    for name in rules.TEXT_FIELDS:
+        # Most texts of a list are empty: one comparison settles those.
+        condition |= ~Q(**{name: ""}) & (Q(GreaterThan(Length(name), rules.FIELDS[name].max_length))
+                                         | Q(HoldsNul(name)))
+    for name in required_texts:  # trimmed only when it starts with a blank (a cheap test)
+        condition |= Q(**{name: ""}) | (Q(In(Substr(name, 1, 1), list(rules.BLANK_CHARACTERS)))
+                                        & Q(Exact(TrimBlanks(name), "")))
+    return condition
+
+
+class TrimBlanks(Func):
+    """A text without the rules.BLANK_CHARACTERS at either end (Python's str.strip())."""
+
+    output_field = CharField()
+
+    def as_sql(self, compiler, connection, **extra):  # PostgreSQL
+        text, params = compiler.compile(self.source_expressions[0])
+        return f"btrim({text}, %s)", [*params, rules.BLANK_CHARACTERS]
+
+    def as_sqlite(self, compiler, connection, **extra):
+        text, params = compiler.compile(self.source_expressions[0])
+        return f"trim({text}, %s)", [*params, rules.BLANK_CHARACTERS]
+
+
+class NotDigitsOnly(Func):
+    """Whether a text holds a character that is not one of rules.DIGITS: what is left once they are trimmed
+    from its start (both databases trim natively; Django's regex lookup calls Python for every row in
+    SQLite)."""
+
+    output_field = BooleanField()
+    conditional = True
+    template = "ltrim(%(expressions)s, '" + rules.DIGITS + "') <> ''"
+
+
+class HoldsNul(Func):
+    """Whether a text holds NUL, the one character rules._UNSTORABLE names that a database keeps: SQLite
+    does (read as bytes: its text functions, GLOB and length() stop at a NUL), PostgreSQL refuses it."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def as_sql(self, compiler, connection, **extra):
+        return "1 = 0", []
+
+    def as_sqlite(self, compiler, connection, **extra):
+        text, params = compiler.compile(self.source_expressions[0])
+        return f"instr(CAST({text} AS BLOB), X'00') > 0", params
+
+
+def called_and_suppressed(callee_list_id) -> tuple[int, int]:
+    """How many of a list's numbers a campaign calls, and how many are left out (on the do-not-call list),
+    in one query."""
+    suppressed = Q(number__in=SuppressedNumber.objects.values("number"))
+    return tuple(Callee.objects.filter(callee_list_id=callee_list_id).aggregate(
+        called=Count("id", filter=~suppressed), suppressed=Count("id", filter=suppressed)).values())
 
 
 def suppressed_count(callee_list_id) -> int:

@@ -71,10 +71,11 @@ def laaffic_client() -> LaafficClient:
     )
 
 
-def campaign_problems(campaign: Campaign, callees: list[dict] | None = None, *,
+def campaign_problems(campaign: Campaign, callees: list[dict] | rules.StoredCallees | None = None, *,
                       task_name_taken=None) -> list[rules.Problem]:
-    """Everything the provider would refuse about `campaign`, before anything is sent. A list over the
-    per-task limit is sent in parts (services/parts.py): then the parts' task names are checked instead.
+    """Everything the provider would refuse about `campaign`, before anything is sent. Its callees as
+    given, or as sent (every one read) by default: a page may pass bodies.stored_callees instead. A list
+    over the per-task limit is sent in parts (services/parts.py): then the parts' task names are checked.
 
     `task_name_taken(name)` replaces the query for another campaign of that name (pages checking many
     campaigns look the names up at once)."""
@@ -85,7 +86,9 @@ def campaign_problems(campaign: Campaign, callees: list[dict] | None = None, *,
     in_parts = not campaign.is_resend and campaign.part_of_id is None
     problems = _body_problems(campaign, body, in_parts=in_parts, task_name_taken=task_name_taken)
     if in_parts:
-        problems += parts.part_problems(campaign, len(body["numberInfoList"]))
+        callees = body["numberInfoList"]
+        problems += parts.part_problems(campaign, callees.count if isinstance(callees, rules.StoredCallees)
+                                        else len(callees))
     return problems
 
 

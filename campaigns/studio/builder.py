@@ -69,6 +69,6 @@ def neighbours(campaign: Campaign, step: Step) -> tuple[Step | None, Step | None
 
 def step_problems(campaign: Campaign, step: Step) -> list[rules.Problem]:
     """What the rules module finds wrong with the campaign that `step` fixes. Only the steps that can
-    fix a callee's problem read the callees (a list may hold 100,000)."""
-    callees = bodies.callee_entries(campaign.callee_list_id) if step in (AUDIENCE, SMS) else []
+    fix a callee's problem check the callees, where they are stored (a list may hold 100,000)."""
+    callees = bodies.stored_callees(campaign.callee_list_id) if step in (AUDIENCE, SMS) else []
     return [problem for problem in campaign_problems(campaign, callees) if step_of(problem.field) is step]

@@ -4,10 +4,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from campaigns.models import Campaign, StaffProfile, Submission, SuppressedNumber
+from campaigns.models import Callee, Campaign, StaffProfile, Submission, SuppressedNumber
 from tests.e2e.test_content_security_policy import Browser
 from tests.e2e.test_studio import log_in
-from tests.factories import CalleeFactory, CalleeListFactory, CampaignFactory
+from tests.factories import CalleeFactory, CalleeListFactory, CampaignFactory, SmsTemplateFactory
 from tests.studio.factories import approver
 
 
@@ -243,3 +243,22 @@ def test_no_step_of_the_builder_breaks_the_content_security_policy(page, live_se
     assert page.locator("style").count() == 0
     assert not browser.refused, "\n".join(f"{what}: {line}" for what, lines in browser.refused.items()
                                           for line in lines)
+
+
+@pytest.mark.browser_context_args(timezone_id="UTC")
+def test_the_review_of_a_long_list_names_a_callee_missing_a_text_and_shows_the_request_shortened(
+        page, live_server, save_screenshot):
+    campaign = CampaignFactory(task_name="Long list", callees=0, hang_up_sms=1, sms_on_ring=1,
+                               sms_template=SmsTemplateFactory(content="Hi ${text1}, see you soon."))
+    Callee.objects.bulk_create(Callee(callee_list=campaign.callee_list, number=f"86138{i:08d}",
+                                      text1="" if i == 40 else f"Name {i}") for i in range(2000))
+    log_in(page, live_server, approver())
+
+    page.goto(f"{live_server.url}/campaigns/{campaign.pk}/edit/review/")
+
+    expect(page.get_by_text("Text 1 is empty for 8613800000040, but the SMS text uses ${text1}; fill it in."))\
+        .to_be_visible()
+    page.get_by_text("The request that will be sent to Laaffic").click()
+    expect(page.get_by_text("Shortened here: it shows the first 3 callees; all 2,000 are sent.")).to_be_visible()
+    expect(page.locator("pre.request-body")).to_contain_text("… and 1,997 more callees")
+    save_screenshot("builder-review-long-list")

@@ -455,3 +455,21 @@ def test_values_out_of_the_tables_limits_are_refused_with_its_messages(alex, cam
     assert errors(response, "tts_text") == ["Text to speak is 1001 characters long; the limit is 1,000."]
     assert errors(response, "speaking_rate") == ["Speaking rate must be between 0.25 and 4 times normal speed; it is 9.0."]
     assert errors(response, "loop_count") == ["Times played must be between 1 and 9 times; it is 10."]
+
+
+def test_the_review_names_a_callee_missing_a_text_the_sms_uses_and_says_its_body_is_shortened(alex):
+    campaign = CampaignFactory(task_name="Texts", callees=0, hang_up_sms=rules.YesNo.YES, sms_on_ring=1,
+                               sms_template=SmsTemplateFactory(content="Hi ${text1}"))
+    for number, name in [("8613800000001", "Ann"), ("8613800000002", "Bo"), ("8613800000003", "Cy"),
+                         ("8613800000004", "\u3000"), ("8613800000005", "Di")]:
+        CalleeFactory(callee_list=campaign.callee_list, number=number, text1=name)
+
+    review = alex.get(url(campaign, "review"))
+
+    assert dict(review.context["problems"])[builder.SMS] == [
+        "Text 1 is empty for 8613800000004, but the SMS text uses ${text1}; fill it in."]
+    page = review.content.decode()
+    assert "Shortened here: it shows the first 3 callees; all 5 are sent." in page
+    assert "… and 2 more callees" in page
+    fix = alex.get(url(campaign, "sms") + "?check=1")
+    assert "Text 1 is empty for 8613800000004, but the SMS text uses ${text1}; fill it in." in fix.content.decode()
