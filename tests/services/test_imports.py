@@ -144,6 +144,25 @@ def test_texts_with_quotes_commas_and_newlines_are_stored_exactly():
     assert stored(callee_list) == [("8613800000001", "Line one\nline two", 'say "hi", ok')]
 
 
+@pytest.mark.parametrize("list_has_callees", [False, True], ids=["copied straight", "merged"])
+def test_texts_with_tabs_backslashes_and_null_markers_are_stored_exactly(list_has_callees):
+    """PostgreSQL's COPY text format gives a tab, a line break, a backslash and \\N a meaning of their own."""
+    callee_list = CalleeListFactory()
+    if list_has_callees:
+        CalleeFactory(callee_list=callee_list, number="8613800000009", text1="Old", text2="")
+    texts = [("a\tb", "c\\d"), ("\\N", "\\t"), ("carriage\rreturn", "x\r\ny"), ("plain", "")]
+    rows = "".join(f'86138000000{i:02d},"{one}","{two}"\n' for i, (one, two) in enumerate(texts, 1))
+    run(("phone,text1,text2\n" + rows).encode(), callee_list)
+    expected = [(f"86138000000{i:02d}", *pair) for i, pair in enumerate(texts, 1)]
+    assert stored(callee_list) == expected + ([("8613800000009", "Old", "")] if list_has_callees else [])
+
+
+def test_do_not_call_numbers_imported_without_a_user_are_stored_with_no_one_as_adder():
+    imports.import_file(io.BytesIO(b"msisdn,reason\n+44 7911 123456,Said\tno\n"), imports.Target(None))
+    assert list(SuppressedNumber.objects.values_list("number", "reason", "added_by")) == [
+        ("447911123456", "Said\tno", None)]
+
+
 LONG = ("phone,name\n" + "".join(f"86138000000{i:02d},Name {i}\n" for i in range(10)) + "not a number,x\n").encode()
 
 
