@@ -41,6 +41,10 @@ def normalize(raw: str, default_region: str | None = None) -> tuple[str, str]:
     country first (0912 345 678, or 131 2345 6789 in China), then as international.
     """
     plain = _PLAIN.fullmatch(raw)  # the common case: digits, perhaps after + or 00
+    if plain is None and raw.isascii() and "." not in raw:
+        # The next most common: +86 138 0013 8000, (0044) 7400-123456. What the long way below does
+        # to them comes to the same; a dot may be a float's ".0", so it takes the long way.
+        plain = _PLAIN.fullmatch(_SEPARATORS.sub("", raw))
     if plain and (default_region is None or plain[1]):
         valid = canonical(plain[2])
         # As written, it has the API's 7 to 15 digits already (_PLAIN); rewritten, it is checked again.
