@@ -143,7 +143,7 @@ def import_file(stream, target: Target, *, fmt: FileFormat | None = None, mappin
         if dry_run:
             return result
         with transaction.atomic():
-            stored = _store(target, accepted, update_existing, user)
+            stored = _store(target, accepted, update_existing)
     log.info("stored %s rows into %s (%s rejected)", stored, target.callee_list or "do-not-call list",
              report.rejected)
     return result
@@ -194,30 +194,43 @@ class _Destination:
         return self.model._meta.db_table
 
 
-class _TableSpool:
-    """SQLite: the accepted rows go into a temporary table as they are checked, a batch at a time
-    (executemany binds them in C: about half what pickling them to a file and reading them back costs)."""
+class _Spool:
+    """Where the accepted rows wait between the check and the store, a batch at a time in memory."""
 
     def __init__(self, target: Target, user):
         self.destination = _Destination.of(target, user)
         self._batch = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        pass
+
+    def add(self, line: int, number: str, values: tuple[str, ...]) -> None:
+        self._batch.append((number, *values))
+        if len(self._batch) == BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        raise NotImplementedError
+
+
+class _TableSpool(_Spool):
+    """SQLite: the accepted rows go into a temporary table as they are checked, a batch at a time
+    (executemany binds them in C: about half what pickling them to a file and reading them back costs)."""
+
+    def __init__(self, target: Target, user):
+        super().__init__(target, user)
         names = ", ".join(self.destination.columns)
         self._insert = f"INSERT INTO temp.import_rows ({names}) VALUES ({', '.join(['%s'] * len(self.destination.columns))})"
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS temp.import_rows")  # left by an import that stopped
             cursor.execute(f"CREATE TEMP TABLE import_rows ({names})")
 
-    def __enter__(self):
-        return self
-
     def __exit__(self, *exc):
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS temp.import_rows")
-
-    def add(self, line: int, number: str, values: tuple[str, ...]) -> None:
-        self._batch.append((number, *values))
-        if len(self._batch) == BATCH:
-            self.flush()
 
     def flush(self) -> None:
         if self._batch:
@@ -230,7 +243,7 @@ class _TableSpool:
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-class _CopySpool:
+class _CopySpool(_Spool):
     """PostgreSQL: the accepted rows in a temporary file in COPY's text format, never all in memory.
 
     Each row starts with the values the import shares (the list), so an empty list's table can
@@ -239,22 +252,13 @@ class _CopySpool:
     """
 
     def __init__(self, target: Target, user):
-        self.destination = _Destination.of(target, user)
+        super().__init__(target, user)
         self.file = tempfile.TemporaryFile("w+b")
-        self._batch = []
         self._prefix = "".join(_copy_text(value) + "\t" for value in self.destination.fixed.values())
         self._tabs = len(self.destination.columns) - 1  # in a row's own cells
 
-    def __enter__(self):
-        return self
-
     def __exit__(self, *exc):
         self.file.close()
-
-    def add(self, line: int, number: str, values: tuple[str, ...]) -> None:
-        self._batch.append((number, *values))
-        if len(self._batch) == BATCH:
-            self.flush()
 
     def flush(self) -> None:
         batch, self._batch = self._batch, []
@@ -283,7 +287,7 @@ def _copy_text(value) -> str:
     return (value.isoformat() if hasattr(value, "isoformat") else str(value)).translate(_COPY_ESCAPES)
 
 
-def _store(target: Target, accepted, update_existing: bool, user) -> int:
+def _store(target: Target, accepted: _Spool, update_existing: bool) -> int:
     """Insert the accepted rows; existing numbers are skipped or updated.
 
     Returns the rows written."""
