@@ -86,7 +86,10 @@ def backend_cpu(connection) -> tuple[int | None, float]:
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]
     # /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks, after the ")" ending the name.
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # a server on another machine: its CPU is not counted, and the output says so
+        return pid, float("nan")
     return pid, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
@@ -177,7 +180,8 @@ def main():
     cores = os.cpu_count() or 1
     loaded = max(loads) > cores
     ratio = imported["seconds"] / base
-    cpu = imported["cpu"] + imported["server_cpu"]
+    server_known = imported["server_cpu"] == imported["server_cpu"]  # not NaN: the server runs here
+    cpu = imported["cpu"] + (imported["server_cpu"] if server_known else 0)
     cpu_ratio = cpu / base_cpu
     print(f"database: {imported['database']}; rows: {imported['rows']:,} ({size_mb:.0f} MB file)")
     print(f"load average (1 min) before, between and after the children: "
@@ -188,7 +192,10 @@ def main():
     print(f"preview: {preview['seconds']:.2f} s for the first {preview['rows']:,} rows "
           f"(complete: {preview['complete']}, estimated total {preview['rows_total']:,}); "
           f"peak {preview['peak_mb']:.0f} MB (after setup {preview['ready_mb']:.0f} MB)")
-    server = f" + database server {imported['server_cpu']:.2f} s" if imported["database"] == "postgresql" else ""
+    server = ""
+    if imported["database"] == "postgresql":
+        server = (f" + database server {imported['server_cpu']:.2f} s" if server_known
+                  else "; the database server's is not counted: it runs on another machine")
     print(f"import (worker: validate, store, rows-not-imported file): {imported['seconds']:.2f} s, "
           f"{imported['rows'] / imported['seconds']:,.0f} rows/s, {ratio:.1f}x the floor; "
           f"CPU {cpu:.2f} s (worker {imported['cpu']:.2f} s{server}), {cpu_ratio:.1f}x the floor's; "
