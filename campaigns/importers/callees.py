@@ -73,8 +73,11 @@ class ColumnMapping:
         indexes = [self.texts.get(t, -1) for t in targets]  # -1: a "" appended to every row
         width = max(indexes, default=-1) + 1
         get = operator.itemgetter(*indexes) if len(indexes) > 1 else None
+        unmapped = -1 in indexes
 
         def pick(row: list[str]) -> tuple[str, ...]:
+            if get is not None and len(row) >= width and not unmapped:
+                return get(row)  # most rows: no copy
             padded = row + [""] * max(1, width + 1 - len(row))
             if get is not None:
                 return get(padded)
@@ -290,7 +293,7 @@ def read_callees(
             values = pick(row)
             if "'" in "".join(values):  # undo safe_cell: our own exports import back unchanged
                 values = tuple(map(restored_cell, values))
-            if not reason and max_text is not None:
+            if not reason and max_text is not None and values and max(map(len, values)) > max_text:
                 reason = _text_problem(values, targets, labels, max_text)
             if reason:
                 report.rejected += 1

@@ -170,3 +170,28 @@ def test_canonical_matches_phonenumbers_near_each_countrys_example_numbers(examp
 def test_canonical_matches_phonenumbers_when_a_trunk_prefix_follows_the_country_code(digits):
     assert library_canonical(digits) is None
     assert canonical(digits) is None
+
+
+def _written(example, separators, prefix):
+    """An example number written with separators between its digits and an international prefix."""
+    cuts = sorted(separators)
+    parts, start = [], 0
+    for cut, separator in cuts:
+        parts.append(example[start:cut] + separator)
+        start = cut
+    return prefix + "".join(parts) + example[start:]
+
+
+@settings(deadline=None, max_examples=3 * settings.default.max_examples)
+@given(
+    example=st.sampled_from(example_numbers()),
+    separators=st.lists(st.tuples(st.integers(0, 15), st.sampled_from([" ", "-", "(", ")", "  ", "+", "0"])),
+                        max_size=4),
+    prefix=st.sampled_from(["", "+", "00", "(+", "0", "+0", " "]),
+    region=st.sampled_from([None, "GB", "CN", "US"]),
+)
+def test_normalize_reads_a_separated_number_the_quick_way_as_it_does_the_long_way(example, separators, prefix,
+                                                                                    region):
+    raw = _written(example, separators, prefix)
+    # A no-break space at the end is stripped, but sends the number the long way (not ASCII).
+    assert normalize(raw, region) == normalize(raw + "\u00a0", region)

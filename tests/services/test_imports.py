@@ -3,6 +3,7 @@ import csv
 import io
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 
 from campaigns.importers.callees import CsvRefused
 from campaigns.models import Callee, CalleeList, ImportJob, SuppressedNumber
@@ -142,6 +143,54 @@ def test_texts_with_quotes_commas_and_newlines_are_stored_exactly():
     callee_list = CalleeListFactory()
     run(b'phone,text1,text2\n8613800000001,"Line one\nline two","say ""hi"", ok"\n', callee_list)
     assert stored(callee_list) == [("8613800000001", "Line one\nline two", 'say "hi", ok')]
+
+
+@pytest.mark.parametrize("list_has_callees", [False, True], ids=["copied straight", "merged"])
+def test_texts_with_tabs_backslashes_and_null_markers_are_stored_exactly(list_has_callees):
+    """PostgreSQL's COPY text format gives a tab, a line break, a backslash and \\N a meaning of their own."""
+    callee_list = CalleeListFactory()
+    if list_has_callees:
+        CalleeFactory(callee_list=callee_list, number="8613800000009", text1="Old", text2="")
+    texts = [("a\tb", "c\\d"), ("\\N", "\\t"), ("carriage\rreturn", "x\r\ny"), ("plain", "")]
+    rows = "".join(f'86138000000{i:02d},"{one}","{two}"\n' for i, (one, two) in enumerate(texts, 1))
+    run(("phone,text1,text2\n" + rows).encode(), callee_list)
+    expected = [(f"86138000000{i:02d}", *pair) for i, pair in enumerate(texts, 1)]
+    assert stored(callee_list) == expected + ([("8613800000009", "Old", "")] if list_has_callees else [])
+
+
+def test_do_not_call_numbers_imported_without_a_user_are_stored_with_no_one_as_adder():
+    imports.import_file(io.BytesIO(b"msisdn,reason\n+44 7911 123456,Said\tno\n"), imports.Target(None))
+    assert list(SuppressedNumber.objects.values_list("number", "reason", "added_by")) == [
+        ("447911123456", "Said\tno", None)]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("list_has_callees", [False, True], ids=["copied straight", "merged"])
+def test_an_import_into_a_list_deleted_meanwhile_stores_nothing(list_has_callees):
+    callee_list = CalleeListFactory()
+    if list_has_callees:
+        CalleeFactory(callee_list=callee_list)
+    CalleeList.objects.filter(pk=callee_list.pk).delete()  # the Target still holds it
+    with pytest.raises(IntegrityError):
+        run(FILE, callee_list)
+    assert not Callee.objects.exists()
+
+
+@pytest.mark.parametrize("list_has_callees", [False, True], ids=["copied straight", "merged"])
+def test_foreign_keys_are_checked_again_after_an_import(list_has_callees):
+    """PostgreSQL checks the list once for the whole import; what follows in the transaction is checked as usual."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite checks foreign keys at the commit, whatever the import did")
+    callee_list = CalleeListFactory()
+    if list_has_callees:
+        CalleeFactory(callee_list=callee_list)
+    run(FILE, callee_list)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone() == ("origin",)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Callee.objects.create(callee_list_id=callee_list.pk + 1000, number="8613800000003")
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 LONG = ("phone,name\n" + "".join(f"86138000000{i:02d},Name {i}\n" for i in range(10)) + "not a number,x\n").encode()
