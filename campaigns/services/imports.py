@@ -124,8 +124,7 @@ def import_file(stream, target: Target, *, fmt: FileFormat | None = None, mappin
             writer.writerow([duplicate.line, f"Duplicate of line {duplicate.first_line} (the first one is kept).",
                              *map(safe_cell, duplicate.values)])
 
-    spool = _CopySpool if connection.vendor == "postgresql" else _TableSpool
-    with nullcontext() if dry_run else spool(target, user) as accepted:
+    with nullcontext() if dry_run else _spool(target, user) as accepted:
         try:
             report = read_callees(
                 stream, fmt, mapping, targets=target.targets, default_region=default_region,
@@ -317,13 +316,18 @@ def _store(target: Target, accepted: _Spool, update_existing: bool) -> int:
         return cursor.rowcount
 
 
+def _spool(target: Target, user) -> _Spool:
+    return (_CopySpool if connection.vendor == "postgresql" else _TableSpool)(target, user)
+
+
 def callees_bulk_store(callee_list: CalleeList, rows) -> int:
     """Store (number, text1..text10) rows, already checked, into `callee_list` by the import's own bulk
     path (COPY on PostgreSQL); numbers already in the list are skipped. Returns the rows written."""
-    with _Spool(as_csv=connection.vendor == "postgresql") as accepted:
+    target = Target(callee_list=callee_list)
+    with _spool(target, None) as accepted, transaction.atomic():
         for number, *texts in rows:
             accepted.add(0, number, tuple(texts))
-        return _store(Target(callee_list=callee_list), accepted, False, None)
+        return _store(target, accepted, False)
 
 
 def _on_conflict(conflict, updates) -> str:
