@@ -72,10 +72,12 @@ def test_the_approver_approves_and_launches_from_the_panel(simulator, django_cap
     approval_request(campaign, erin)
     client = logged_in(alex)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url("approval_approve", campaign), {"next": "/"}, **HTMX)
-    # the whole page changes (launched): htmx loads it again, which says what happened
-    assert response.status_code == 200 and response["HX-Redirect"] == "/"
-    assert "Approved and launched" in client.get("/").content.decode()
+        response = client.post(url("approval_approve", campaign), {"next": f"/campaigns/{campaign.pk}/edit/review/"},
+                               **HTMX)
+    # launched, the review no longer applies: htmx goes to the campaign's page, which says what happened (only that)
+    assert response.status_code == 200 and response["HX-Redirect"] == f"/campaigns/{campaign.pk}/"
+    page = client.get(response["HX-Redirect"]).content.decode()
+    assert "Approved and launched" in page and "can no longer be changed" not in page
     assert len(group_calls(simulator)) == 1
     assert Campaign.objects.get(pk=campaign.pk).status == Status.SUBMITTED
     # once launched, the panel offers nothing more

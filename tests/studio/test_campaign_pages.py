@@ -160,6 +160,7 @@ def test_home_lists_drafts_with_what_is_missing_calling_finished_and_recent_impo
     assert f'href="/campaigns/{done.pk}/">Summer calls</a>' in text and "Finished – 62% answered" in text
     assert "customers.csv" in text and "1,200 imported, 3 rejected" in text
     assert "Campaign editor" in text  # the role card stays
+    assert 'href="/lists/new/" id="import-new-list">Import a CSV into a new list</a>' in text  # one click to start
 
     for n in range(10):
         CampaignFactory(task_name=f"More draft {n}", tts_text="")

@@ -154,10 +154,13 @@ def test_the_whole_import_stores_the_columns_names_and_every_page_shows_them(eri
     assert callee_list.callees.get(number="34612345678").text1 == "Zoë"
     summary = erin.get(reverse("studio:list_import_progress", args=[callee_list.pk, done.pk])).content.decode()
     assert 'id="imported">2' in summary and 'id="rejected">1' in summary and "hx-trigger" not in summary
+    build = f'href="/campaigns/new/?list={callee_list.pk}"'  # the builder, with this list picked
+    assert f'{build} id="build-campaign">Build a campaign with this list</a>' in summary
     rejects = erin.get(reverse("studio:list_import_rejected", args=[callee_list.pk, done.pk]))
     assert b"abc" in b"".join(rejects.streaming_content)
     page = erin.get(reverse("studio:list", args=[callee_list.pk])).content.decode()
     assert "<th scope=\"col\">text1 (Name)</th>" in page and "<th scope=\"col\">text3 (City)</th>" in page
+    assert f'{build} id="build-campaign">Build a campaign</a>' in page
     callee = callee_list.callees.get(number="34612345678")
     form = erin.get(reverse("studio:list_callee", args=[callee_list.pk, callee.pk])).content.decode()
     assert "text1 (Name)" in form and "text3 (City)" in form and "text2 (" not in form

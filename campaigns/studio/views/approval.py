@@ -79,6 +79,10 @@ class ApprovalActionView(StudioMixin, View):
     def act(self, request, campaign) -> str:
         raise NotImplementedError
 
+    def done_url(self, request, campaign) -> str:
+        """Where the browser goes once the step is taken: back to the page it came from."""
+        return back_to(request)
+
     def post(self, request, pk):
         campaign = studio_campaign(pk)
         form = None
@@ -92,7 +96,8 @@ class ApprovalActionView(StudioMixin, View):
         else:
             # The whole page changes with the state (the lock, the launch): it is shown again, saying what happened.
             messages.success(request, done)
-            return (HttpResponseClientRedirect if request.htmx else HttpResponseRedirect)(back_to(request))
+            return (HttpResponseClientRedirect if request.htmx else HttpResponseRedirect)(
+                self.done_url(request, campaign))
         if request.htmx:  # refused: said in the panel, the form keeping what was typed
             campaign.refresh_from_db()
             return TemplateResponse(request, APPROVAL_PANEL, approval_context(
@@ -122,6 +127,10 @@ class ApprovalApproveView(ApprovalActionView):
         if not result.queued:
             raise ApprovalRefused(result.message)
         return f"Approved and launched: {result.message}"
+
+    def done_url(self, request, campaign):
+        # Launched, its review no longer applies (it would only say so): its page follows the calls.
+        return reverse("studio:campaign", args=[campaign.pk])
 
 
 class ApprovalSendBackView(ApprovalActionView):
