@@ -344,6 +344,14 @@ def test_results_show_the_charts_and_the_calls_filtered_by_outcome():
     assert page(client, url, outcome="nonsense", page="zz").count("<td>Answered</td>") == 2
 
 
+def test_a_campaign_calling_with_no_call_reported_yet_shows_its_progress_not_an_empty_results_card():
+    calling = ran(task_name="Just started", called=0, success=0)
+    text = page(logged_in(approver()), reverse("studio:campaign", args=[calling.pk]))
+    assert 'id="results"' not in text and 'id="export-results"' not in text and "0 of 10,000 called" in text
+    finished = ran(task_name="Nobody reported", provider=ProviderStatus.FINISHED, called=0, success=0)
+    assert 'id="results"' in page(logged_in(approver()), reverse("studio:campaign", args=[finished.pk]))
+
+
 def test_the_results_and_the_numbers_download_as_csv_excel_reads():
     done = finished_with_records([CallRecord.Outcome.ANSWERED, CallRecord.Outcome.BUSY], task_name="Été 2026")
     client = logged_in(editor())

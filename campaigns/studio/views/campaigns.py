@@ -75,7 +75,10 @@ class CampaignDetailView(StudioMixin, TemplateView):
             context["parts"] = [(part, campaign_status(part)) for part in campaign.parts.order_by("part_number")]
             context["part_size"] = rules.FIELDS["numberInfoList"].max_length
         if campaign.status in (Campaign.Status.SUBMITTED, Campaign.Status.PARTS):
-            context.update(results_context(campaign, self.request))
+            results = results_context(campaign, self.request)
+            # While it calls and nothing is reported yet, the progress says it all: no empty results card.
+            if results["results"].total or results["results"].shared or campaign.is_final_on_laaffic:
+                context.update(results)
         return super().get_context_data(**context, **kwargs)
 
 
