@@ -15,11 +15,13 @@ pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
-has_credentials=$(DJANGO_SETTINGS_MODULE=laaffic_site.settings $PY -c \
-  "from django.conf import settings; print(int(bool(settings.LAAFFIC_API_KEY and settings.LAAFFIC_API_SECRET)))")
+read -r has_credentials has_app_id < <(DJANGO_SETTINGS_MODULE=laaffic_site.settings $PY -c \
+  "from django.conf import settings as s; print(int(bool(s.LAAFFIC_API_KEY and s.LAAFFIC_API_SECRET)), int(bool(s.LAAFFIC_APP_ID)))")
 if [ "$has_credentials" = "0" ]; then
   # The simulator's demo credentials are the ones from Laaffic's own documentation.
   export LAAFFIC_API_URL="http://127.0.0.1:${SIM_PORT}/v3" LAAFFIC_API_KEY=bDqJFiq9 LAAFFIC_API_SECRET=7bz1lzh9
+  # Unless one is configured, new campaigns get the demo's voice app ID: nobody has to look one up to try the studio.
+  [ "$has_app_id" = "1" ] || export LAAFFIC_APP_ID=demoApp1
   $PY manage.py laaffic_simulator --port "$SIM_PORT" --call-seconds 60 \
     --push-url "http://127.0.0.1:${SITE_PORT}/laaffic/voice-report/${LAAFFIC_WEBHOOK_TOKEN}/" &
   pids+=($!)

@@ -371,6 +371,18 @@ def test_the_review_links_each_problem_to_the_step_that_fixes_it(alex, campaign)
     assert errors(fix, "tts_text") == ["Text to speak is required for text-to-speech."]
 
 
+def test_the_review_says_a_list_over_the_limit_is_sent_as_several_tasks(alex, limit_of_4):
+    big = CampaignFactory(task_name="Summer sale", callees=9)
+    small = CampaignFactory(task_name="Spring sale", callees=4)
+
+    page = alex.get(url(big, "review")).content.decode()
+
+    assert 'id="review-parts"' in page
+    assert ("Laaffic calls at most 4 numbers a task, so the 9 numbers are sent in 3 parts, each its own task: "
+            "“Summer sale (1/3)” (4), “Summer sale (2/3)” (4), “Summer sale (3/3)” (1).") in page
+    assert 'id="review-parts"' not in alex.get(url(small, "review")).content.decode()
+
+
 def test_an_editor_sees_who_launches_instead_of_a_launch_button_and_cannot_post_one(campaign):
     approver(first_name="Alex", last_name="Approver")
     erin = client_for(editor())
