@@ -57,10 +57,12 @@ class TestCallForm(forms.Form):
         # Any callee of the list is accepted; the first few are offered (a list may hold 100,000).
         callee_list = campaign.callee_list
         self.fields["callee"].queryset = Callee.objects.filter(callee_list_id=campaign.callee_list_id)
-        self.fields["callee"].widget.choices = [("", "Pick a callee")] + [
-            (callee.pk, " · ".join([callee.number, *(f"{callee_list.text_label(name)}: {value}"
-                                                     for name, value in _texts(callee))]))
-            for callee in test_call_callees(campaign)]
+        offered = [(callee.pk, " · ".join([callee.number, *(f"{callee_list.text_label(name)}: {value}"
+                                                           for name, value in _texts(callee))]))
+                   for callee in test_call_callees(campaign)]
+        self.fields["callee"].widget.choices = offered or [("", "The list has no callee yet")]
+        if offered:  # the first callee's texts unless another is picked: one click calls
+            self.fields["callee"].initial = offered[0][0]
         self.helper = panel_helper(reverse("studio:test_call", args=[campaign.pk]), "#test-call",
                                    Submit("call", "Call me first"), Field("callee"), Field("key"), Field("next"))
 

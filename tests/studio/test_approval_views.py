@@ -211,3 +211,11 @@ def test_without_a_phone_number_the_panel_says_where_to_add_it():
 def test_a_launched_campaign_without_test_calls_shows_no_test_call_panel(caller):
     page = render_tag("{% test_call_panel campaign %}", caller, CampaignFactory(status=Status.SUBMITTED))
     assert page.strip() == '<section id="test-call" hidden></section>'
+
+
+def test_call_me_first_offers_the_lists_first_callee_already_picked(caller):
+    campaign = CampaignFactory(callees=0)
+    first = CalleeFactory(callee_list=campaign.callee_list, text1="Ana")
+    CalleeFactory(callee_list=campaign.callee_list, text1="Bo")
+    page = render_tag("{% test_call_panel campaign %}", caller, campaign)
+    assert f'<option value="{first.pk}" selected>{first.number} · text1: Ana</option>' in page
