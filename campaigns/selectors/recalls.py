@@ -17,9 +17,10 @@ A campaign launched in parts is several tasks: its records are its parts', its c
 call (itself sent in parts when it is over the per-task limit).
 
 Everything is counted in the database, in a fixed number of queries whatever the list's size (issue 11's
-page target: a 100,000-callee list): each count is a semi- or anti-join on the number (NOT EXISTS, which
-PostgreSQL runs as a hash anti-join and SQLite as a lookup in call_record_campaign_number). The numbers
-themselves are read only when a new group call is created (`RecallPlan.callees`, a query until then).
+page target: a 100,000-callee list): each count is a semi-join on the number (EXISTS: a hash join on
+PostgreSQL, a lookup in the index call_record_campaign_number on SQLite), and the callees of a new group
+call are chosen by anti-joins (NOT EXISTS). They are read only when the new run is created
+(`RecallPlan.callees`, a query until then).
 """
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ class _Group:
     which (a condition on Callee)."""
     size: int
     blocked: int
-    who: Q
+    who: Q | Exists
 
 
 @dataclass
@@ -87,10 +88,11 @@ class _Facts:
     @staticmethod
     def count(parent: Campaign) -> _Facts:
         callees, calls = _callees(parent), parent.calls().order_by()
-        on_list = calls.filter(callee_number__in=callees.filter(_blocked()).values("number"))
-        return _Facts(parent, callees.count(), callees.filter(_called(parent)).count(),
-                      callees.filter(_reached(parent)).count(), callees.filter(_blocked()).count(),
-                      **on_list.aggregate(**_distinct("blocked")), **calls.aggregate(**_distinct("")))
+        blocked = callees.filter(_blocked())
+        blocked_calls = calls.filter(callee_number__in=blocked.values("number"))
+        return _Facts(parent, listed=callees.count(), listed_called=callees.filter(_called(parent)).count(),
+                      listed_reached=callees.filter(_reached(parent)).count(), blocked=blocked.count(),
+                      **blocked_calls.aggregate(**_distinct("blocked")), **calls.aggregate(**_distinct("")))
 
     @property
     def complete(self) -> bool:
