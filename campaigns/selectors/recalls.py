@@ -15,10 +15,18 @@ one Laaffic never called. Without complete records only Laaffic's own counts are
 A campaign launched in parts is several tasks: its records are its parts', its counts their sums
 (services/parts.py), and no single resend can call them again, so its re-call is always a new group
 call (itself sent in parts when it is over the per-task limit).
+
+Everything is counted in the database, in a fixed number of queries whatever the list's size (issue 11's
+page target: a 100,000-callee list): each count is a semi-join on the number (EXISTS: a hash join on
+PostgreSQL, a lookup in the index call_record_campaign_number on SQLite), and the callees of a new group
+call are chosen by anti-joins (NOT EXISTS). They are read only when the new run is created
+(`RecallPlan.callees`, a query until then).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from ..models import CallRecord, Callee, Campaign, SuppressedNumber
 
@@ -29,7 +37,7 @@ class RecallPlan:
     resend: bool  # through Laaffic's resend of the first run; else a new group call
     details: str = ""  # who they are
     refusal: str = ""  # why nobody is called (nobody left, results missing)
-    callee_ids: list[int] = field(default_factory=list)  # a new group call's callees, in list order
+    callees: QuerySet | None = None  # a new group call's callees, in list order (not read until used)
 
     @property
     def explanation(self) -> str:
@@ -49,30 +57,46 @@ def recall_plan(parent: Campaign, *, failed_only: bool) -> RecallPlan:
 
 
 def recall_plans(parent: Campaign) -> dict[bool, RecallPlan]:
-    """Both choices, keyed by failed_only (not reached first), from one read of the list, the
-    do-not-call list, the records and the answered ones among them."""
-    callees = dict(Callee.objects.filter(callee_list_id=parent.callee_list_id).order_by("id")
-                   .values_list("number", "id"))
-    blocked = set(SuppressedNumber.objects.filter(number__in=Callee.objects.filter(
-        callee_list_id=parent.callee_list_id).values("number")).values_list("number", flat=True))
-    records = parent.calls().order_by()
-    called = set(records.values_list("callee_number", flat=True))
-    reached = set(records.filter(outcome=CallRecord.Outcome.ANSWERED).values_list("callee_number", flat=True))
-    facts = _Facts(parent, callees, blocked, called, reached)
+    """Both choices, keyed by failed_only (not reached first), from six counting queries."""
+    facts = _Facts.count(parent)
     return {True: facts.not_reached(), False: facts.everyone()}
 
 
 @dataclass
+class _Group:
+    """Some numbers of the parent's list: how many, how many of them are on the do-not-call list, and
+    which (a condition on Callee)."""
+    size: int
+    blocked: int
+    who: Q | Exists
+
+
+@dataclass
 class _Facts:
+    """Counts over the parent's list L, the do-not-call numbers of it B, the numbers with a call record of
+    the parent C and those with an answered call R (R is within C)."""
     parent: Campaign
-    callees: dict[str, int]  # number -> callee id, in list order
-    blocked: set[str]  # numbers of the list on the do-not-call list
-    called: set[str]  # numbers with a call record of the parent
-    reached: set[str]  # numbers with an answered call
+    listed: int  # |L|
+    listed_called: int  # |L ∩ C|
+    listed_reached: int  # |L ∩ R|
+    blocked: int  # |B|
+    blocked_called: int  # |B ∩ C|
+    blocked_reached: int  # |B ∩ R|
+    called: int  # |C|, numbers not on the list too
+    reached: int  # |R|
+
+    @staticmethod
+    def count(parent: Campaign) -> _Facts:
+        callees, calls = _callees(parent), parent.calls().order_by()
+        blocked = callees.filter(_blocked())
+        blocked_calls = calls.filter(callee_number__in=blocked.values("number"))
+        return _Facts(parent, listed=callees.count(), listed_called=callees.filter(_called(parent)).count(),
+                      listed_reached=callees.filter(_reached(parent)).count(), blocked=blocked.count(),
+                      **blocked_calls.aggregate(**_distinct("blocked")), **calls.aggregate(**_distinct("")))
 
     @property
     def complete(self) -> bool:
-        return self.parent.numbers_called is not None and len(self.called) >= self.parent.numbers_called
+        return self.parent.numbers_called is not None and self.called >= self.parent.numbers_called
 
     @property
     def all_called(self) -> bool:
@@ -83,13 +107,19 @@ class _Facts:
         """Laaffic's resend can call the numbers again: one task holds them all."""
         return not self.parent.is_split
 
-    def run(self) -> list[str] | None:
+    def run(self) -> _Group | None:
         """The numbers of the parent's run: its list, unless it was itself a resend (Laaffic's copy)."""
         if not self.parent.is_resend:
-            return list(self.callees)
+            return self._listed()
         if self.complete and self.all_called:
-            return [number for number in self.callees if number in self.called]
+            return self._listed_called()
         return None
+
+    def _listed(self) -> _Group:
+        return _Group(self.listed, self.blocked, Q())
+
+    def _listed_called(self) -> _Group:
+        return _Group(self.listed_called, self.blocked_called, _called(self.parent))
 
     def everyone(self) -> RecallPlan:
         run = self.run()
@@ -97,19 +127,19 @@ class _Facts:
             if self.blocked:
                 return self._missing_results("to leave out the numbers on the do-not-call list")
             return RecallPlan(self.parent.numbers_total, True, "every number of the first run")
-        left = [number for number in run if number not in self.blocked]
+        left = run.size - run.blocked
         if not left:
             return _nobody(f"every number of “{self.parent.callee_list}” is on the do-not-call list.")
-        if len(left) == len(run) and self.resendable:
-            return RecallPlan(self.parent.numbers_total or len(run), True, "every number of the first run")
-        if len(left) == len(run):
-            return self._send(left, "every number of the first run")
-        return self._send(left, f"every number of the first run except {self._blocked(run)}")
+        if not run.blocked and self.resendable:
+            return RecallPlan(self.parent.numbers_total or run.size, True, "every number of the first run")
+        if not run.blocked:
+            return self._send(left, run.who, "every number of the first run")
+        return self._send(left, run.who, f"every number of the first run except {_on_the_list(run.blocked)}")
 
     def not_reached(self) -> RecallPlan:
         parent = self.parent
         if not self.complete:
-            unsure = self.blocked - self.reached
+            unsure = self.blocked - self.blocked_reached  # on the do-not-call list and not reached
             if self.all_called and parent.numbers_failed == 0:
                 return _nobody("Laaffic reached every number it called.")
             if self.all_called and parent.numbers_failed and not unsure and self.resendable:
@@ -119,34 +149,70 @@ class _Facts:
                    else "to call the numbers never called" if self.resendable
                    else "to know who was not reached: its parts are several tasks, which no single resend covers")
             return self._missing_results(why)
-        run = self.run() or [number for number in self.callees if number in self.called]
-        unreached = [number for number in run if number not in self.reached]
-        left = [number for number in unreached if number not in self.blocked]
+        # The run's numbers not reached (R is within C, so those of L ∩ C were all called).
+        if parent.is_resend:
+            run = self._listed_called()
+            unreached = _Group(self.listed_called - self.listed_reached, self.blocked_called - self.blocked_reached,
+                               run.who & ~_reached(parent))
+            never = 0
+        else:
+            unreached = _Group(self.listed - self.listed_reached, self.blocked - self.blocked_reached,
+                               ~_reached(parent))
+            never = (self.listed - self.listed_called) - (self.blocked - self.blocked_called)
+        left = unreached.size - unreached.blocked
         if not left:
-            blocked = " or is on the do-not-call list" if unreached else ""
+            blocked = " or is on the do-not-call list" if unreached.size else ""
             return _nobody(f"every number was reached{blocked}.")
-        # What Laaffic's resendType 1 calls: the numbers it called without an answer.
-        if set(left) == self.called - self.reached and self.resendable:
-            return RecallPlan(len(left), True, "called without an answer")
-        never, blocked = sum(number not in self.called for number in left), self._blocked(unreached)
-        parts = [f"{len(left) - never:,} called without an answer" if len(left) > never else "",
-                 f"{never:,} never called" if never else "", f"{blocked} left out" if blocked else ""]
-        return self._send(left, ", ".join(part for part in parts if part))
+        # What Laaffic's resendType 1 calls: the numbers it called without an answer (all of C - R, and only
+        # them: none left was never called, and as many are left as C - R holds).
+        if not never and left == self.called - self.reached and self.resendable:
+            return RecallPlan(left, True, "called without an answer")
+        parts = [f"{left - never:,} called without an answer" if left > never else "",
+                 f"{never:,} never called" if never else "",
+                 f"{_on_the_list(unreached.blocked)} left out" if unreached.blocked else ""]
+        return self._send(left, unreached.who, ", ".join(part for part in parts if part))
 
-    def _blocked(self, numbers) -> str:
-        count = sum(number in self.blocked for number in numbers)
-        return f"{count:,} on the do-not-call list" if count else ""
-
-    def _send(self, left, details) -> RecallPlan:
-        return RecallPlan(len(left), False, details, callee_ids=[self.callees[number] for number in left])
+    def _send(self, count, who, details) -> RecallPlan:
+        callees = _callees(self.parent).filter(who).exclude(_blocked()).order_by("id")
+        return RecallPlan(count, False, details, callees=callees)
 
     def _missing_results(self, why) -> RecallPlan:
         made = self.parent.numbers_called
-        known = (f"The site has the results of {len(self.called):,} of the {made:,} calls Laaffic made"
+        known = (f"The site has the results of {self.called:,} of the {made:,} calls Laaffic made"
                  if made is not None else "Laaffic has not said yet how many calls it made")
         return RecallPlan(None, False, refusal=(
             f"{known}, and needs every result {why}. Use “Fetch call results from Laaffic” on "
             f"{self.parent}, then call again."))
+
+
+def _callees(parent: Campaign) -> QuerySet:
+    return Callee.objects.filter(callee_list_id=parent.callee_list_id).order_by()
+
+
+def _called(parent: Campaign) -> Exists:
+    """The callee's number has a call record of the parent."""
+    return Exists(parent.calls().filter(callee_number=OuterRef("number")))
+
+
+def _reached(parent: Campaign) -> Exists:
+    """One of the calls to the callee's number was answered."""
+    return Exists(parent.calls().filter(callee_number=OuterRef("number"), outcome=CallRecord.Outcome.ANSWERED))
+
+
+def _blocked() -> Exists:
+    return Exists(SuppressedNumber.objects.filter(number=OuterRef("number")))
+
+
+def _distinct(prefix: str) -> dict:
+    """The numbers called and those answered among some call records, as `_Facts` names them."""
+    name = f"{prefix}_" if prefix else ""
+    return {f"{name}called": Count("callee_number", distinct=True),
+            f"{name}reached": Count("callee_number", distinct=True,
+                                    filter=Q(outcome=CallRecord.Outcome.ANSWERED))}
+
+
+def _on_the_list(count: int) -> str:
+    return f"{count:,} on the do-not-call list"
 
 
 def _nobody(why: str) -> RecallPlan:

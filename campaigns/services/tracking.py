@@ -242,7 +242,7 @@ def campaign_recall_create(parent: Campaign, task_name: str, *, failed_only: boo
                      created_by=user)
     with transaction.atomic():
         if not plan.resend:
-            child.callee_list = _recall_list(parent, task_name, plan.callee_ids)
+            child.callee_list = _recall_list(parent, task_name, plan.callees)
         problems = campaign_problems(child)
         if problems:
             raise InvalidCampaign(problems)  # the new list goes with the transaction
@@ -261,17 +261,15 @@ def campaign_call_again(parent: Campaign, task_name: str, *, failed_only: bool, 
     return child, plan, result
 
 
-def _recall_list(parent: Campaign, task_name: str, callee_ids: list[int]) -> CalleeList:
-    """A callee list of exactly these callees of the parent's list, with their texts."""
-    wanted = set(callee_ids)
+def _recall_list(parent: Campaign, task_name: str, callees) -> CalleeList:
+    """A callee list of exactly these callees of the parent's list (a query of the plan), with their texts."""
     callee_list = CalleeList.objects.create(
         name=free_name(CalleeList, f"{task_name} callees"),
         description=f"The numbers of “{parent.callee_list}” left to call after {parent}.")
-    rows = (Callee.objects.filter(callee_list_id=parent.callee_list_id).order_by("id")
-            .values_list("id", "number", *TEXT_FIELDS).iterator(chunk_size=5000))
+    rows = callees.values_list("number", *TEXT_FIELDS).iterator(chunk_size=5000)
     Callee.objects.bulk_create(
-        (Callee(callee_list=callee_list, number=number, **dict(zip(TEXT_FIELDS, texts)))
-         for pk, number, *texts in rows if pk in wanted), batch_size=2000)
+        (Callee(callee_list=callee_list, number=number, **dict(zip(TEXT_FIELDS, texts))) for number, *texts in rows),
+        batch_size=2000)
     return callee_list
 
 
