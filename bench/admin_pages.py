@@ -124,12 +124,7 @@ def measure(client: Client, url: str) -> tuple[int, float]:
 
 
 def main():
-    setup_test_environment(debug=False)  # as in production: queries are logged only while counted
-    if connection.vendor != "sqlite":  # SQLite's test file is already per process
-        connection.settings_dict["TEST"]["NAME"] = f"test_bench_admin_pages_{os.getpid()}"
-    runner = DiscoverRunner(verbosity=0)
-    old = runner.setup_databases()
-    try:
+    with bench_database("admin_pages"):
         from django.contrib.auth.models import User
 
         client = Client()
@@ -159,8 +154,7 @@ def main():
             flag = "  over target" if ms > TARGET_MS else ""
             flag += "  queries grow" if queries != small_queries else ""
             print(f"{name:<{width}}  {small_queries:>8} {queries:>8} {small_ms:>8.1f} {ms:>8.1f}{flag}")
-    finally:
-        runner.teardown_databases(old)
+
 
 
 if __name__ == "__main__":

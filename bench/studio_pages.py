@@ -32,10 +32,11 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.runner import DiscoverRunner  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import URLPattern, URLResolver, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
+
+from admin_pages import bench_database  # noqa: E402  (bench/ is the script's folder)
 
 SIZES = ((20, 10_000), (200, 100_000))  # (campaigns, callees in the big list)
 SMALL_LIST_CALLEES = 20
@@ -176,12 +177,7 @@ def approver_client() -> Client:
 
 
 def main():
-    setup_test_environment(debug=False)  # as in production: queries are logged only while counted
-    if connection.vendor != "sqlite":  # SQLite's test file is already per process
-        connection.settings_dict["TEST"]["NAME"] = f"test_bench_studio_pages_{os.getpid()}"
-    runner = DiscoverRunner(verbosity=0)
-    old = runner.setup_databases()
-    try:
+    with bench_database("studio_pages"):
         client = approver_client()
         results, left_out = [], []
         for size, (campaigns, callees) in enumerate(SIZES):
@@ -195,8 +191,6 @@ def main():
             found, left_out = pages(ids)
             results.append({label: measure(client, url) for label, url in found.items()})
         report(results, left_out)
-    finally:
-        runner.teardown_databases(old)
 
 
 def report(results, left_out):
