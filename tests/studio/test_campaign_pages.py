@@ -399,3 +399,13 @@ def test_the_navbar_leads_to_the_campaigns():
     text = page(logged_in(editor()), HOME)
     assert f'href="{CAMPAIGNS}">Campaigns</a>' in text
     assert 'aria-current="page" href="/campaigns/">Campaigns' in page(logged_in(editor()), CAMPAIGNS)
+
+
+def test_when_laaffics_count_and_the_call_records_disagree_on_answered_the_page_says_why():
+    done = finished_with_records([CallRecord.Outcome.ANSWERED, CallRecord.Outcome.ANSWERED, CallRecord.Outcome.FAILED])
+    client = logged_in(approver())
+    assert 'id="rate-note"' not in page(client, reverse("studio:campaign", args=[done.pk]))
+    Campaign.objects.filter(pk=done.pk).update(numbers_success=1)  # Laaffic: 1 of 3; the records: 2 of 3
+    text = page(client, reverse("studio:campaign", args=[done.pk]))
+    assert "Finished – 33% answered" in text and "66.7%" in text
+    assert 'id="rate-note"' in text and "Laaffic counts 33% answered" in text

@@ -14,7 +14,8 @@ from campaigns.models import CallRecord, Campaign
 from campaigns.selectors.campaigns import campaign_calls_page, campaign_cancellable, campaign_progress
 from campaigns.selectors.overview import RELATED, campaigns_page, running_section
 from campaigns.selectors.recalls import recall_plans
-from campaigns.selectors.status import RUNNING, STATES, campaign_state, campaign_status, draft_problems
+from campaigns.selectors.status import (RUNNING, STATES, answer_rate, campaign_state, campaign_status,
+                                        draft_problems)
 from campaigns.services.results import campaign_results, campaign_results_export
 from campaigns.services.spreadsheets import callee_list_export
 from campaigns.services.tracking import campaign_cancel
@@ -99,8 +100,12 @@ def results_context(campaign: Campaign, request) -> dict:
     outcome = request.GET.get("outcome", "")
     outcome = outcome if outcome in CallRecord.Outcome.values else ""
     texts = [(field, campaign.callee_list.text_label(field)) for field in ("text1", "text2", "text3")]
+    counted = answer_rate(campaign)  # Laaffic's own count, which the status sentence gives
+    differs = (counted is not None and results.answer_rate is not None
+               and round(counted) != round(results.answer_rate))
     return {
         "results": results, "outcome": outcome, "outcomes": CallRecord.Outcome.choices,
+        "laaffic_rate": counted if differs else None,
         "calls": campaign_calls_page(campaign, outcome=outcome, page=request.GET.get("page")),
         "text_labels": [label for _, label in texts],
         "outcome_chart": bar_chart(results.outcomes, title="Outcome of each call"),
