@@ -8,7 +8,7 @@ from django.utils import timezone as django_timezone
 
 from . import rules, time_zones
 from .contract_fields import model_field
-from .laaffic.codes import FINAL_STATUSES, CallOutcome, ProviderStatus
+from .laaffic.codes import CANCELLABLE_STATUSES, FINAL_STATUSES, RESENDABLE_STATUSES, CallOutcome, ProviderStatus
 from .laaffic.records import EARLIEST_TIME, MAX_LENGTHS as SIZE
 
 
@@ -272,6 +272,16 @@ class Campaign(models.Model):
         return self.transfers_to_agents and self.transfer_when == rules.TransferWhen.ON_KEY
 
     @property
+    def is_callable_again(self) -> bool:
+        """Accepted by Laaffic (one task, or in parts) and finished or cancelled there: Call again applies."""
+        return self.status in (self.Status.SUBMITTED, self.Status.PARTS) and self.provider_status in RESENDABLE_STATUSES
+
+    @property
+    def is_cancellable_task(self) -> bool:
+        """One task running on Laaffic, waiting or calling, or not synced yet (a cancel asks Laaffic first)."""
+        return self.status == self.Status.SUBMITTED and self.provider_status in (None, *CANCELLABLE_STATUSES)
+
+    @property
     def is_final_on_laaffic(self) -> bool:
         """Laaffic's task changes no more (finished, failed or cancelled there)."""
         return self.provider_status in FINAL_STATUSES
@@ -520,8 +530,8 @@ class StaffProfile(models.Model):
         max_length=64, blank=True, validators=[time_zones.validate],
         help_text="Times are shown, and typed, in this zone.",
     )
-    phone_number = models.CharField(
-        "your phone number for test calls", max_length=15, blank=True,  # digits, as Callee.number
+    phone_number = model_field(  # stored as a callee's number is
+        "calleeNumber", verbose_name="your phone number for test calls", blank=True,
         help_text="Calling a campaign to yourself first rings this number.",
     )
 

@@ -10,7 +10,6 @@ from django.db.models import Count
 from django.utils import timezone
 
 from .. import rules
-from ..laaffic.codes import CANCELLABLE_STATUSES
 from ..models import CallRecord, Campaign
 from ..services import bodies
 from ..services.campaigns import campaign_problems, campaign_refusal
@@ -142,7 +141,7 @@ def campaign_cancellable(campaign: Campaign) -> bool:
     cancel asks Laaffic first)."""
     if campaign.is_split:
         return any(campaign_cancellable(part) for part in campaign.parts.all())
-    return campaign.status == Campaign.Status.SUBMITTED and campaign.provider_status in (None, *CANCELLABLE_STATUSES)
+    return campaign.is_cancellable_task
 
 
 def window_notes(campaign: Campaign) -> list[str]:

@@ -41,9 +41,8 @@ def part_problems(campaign: Campaign, count: int) -> list[rules.Problem]:
     taken = Campaign.objects.filter(task_name__in=names).order_by("task_name")
     if campaign.pk is not None:  # its own parts, once launched, do not count
         taken = taken.exclude(part_of_id=campaign.pk)
-    return [rules.Problem("taskName", f"This campaign is sent as {len(names)} tasks, and another campaign already "
-                                      f"uses the task name “{name}”; Laaffic needs a new name for every task. "
-                                      "Rename this campaign.", Code.NAME_EXISTS)
+    return [rules.Problem("taskName", f"This campaign is sent as {len(names)} tasks. "
+                                      f"{rules.task_name_taken_message(name)} Rename this campaign.", Code.NAME_EXISTS)
             for name in taken.values_list("task_name", flat=True)[:3]]
 
 

@@ -17,7 +17,7 @@ from ..laaffic import LaafficClient, LaafficError
 from ..laaffic import client as laaffic_client_module
 from ..laaffic import records as laaffic_records
 from ..laaffic.codes import (
-    CANCELLABLE_STATUSES, FINAL_STATUSES, RESENDABLE_STATUSES, CallType, Code, ProviderStatus,
+    CANCELLABLE_STATUSES, FINAL_STATUSES, CallType, Code, ProviderStatus,
 )
 from ..models import CallRecord, Callee, CalleeList, Campaign, CampaignEvent, Submission
 from ..rules import TEXT_FIELDS, Problem
@@ -179,8 +179,7 @@ def campaign_cancel(campaign: Campaign, *, user=None, client: LaafficClient | No
 
 def _cancel_parts(campaign: Campaign, client: LaafficClient) -> Outcome:
     """Cancel each part still running; one that cannot be cancelled does not stop the others."""
-    running = [part for part in campaign.parts.order_by("part_number") if part.status == Status.SUBMITTED
-               and part.provider_status in (None, *CANCELLABLE_STATUSES)]
+    running = [part for part in campaign.parts.order_by("part_number") if part.is_cancellable_task]
     if not running:
         return Outcome(False, f"No part of {campaign} is running on Laaffic, so there is nothing to cancel.")
     outcomes = [_cancel(part, client) for part in running]
@@ -228,7 +227,7 @@ def campaign_recall_create(parent: Campaign, task_name: str, *, failed_only: boo
                            user=None) -> tuple[Campaign, RecallPlan]:
     """A draft re-call of a finished campaign, for exactly who is left (selectors/recalls.py), checked like
     any campaign; raises InvalidCampaign, creating nothing, when nobody is left or it cannot be sent."""
-    if parent.status not in (Status.SUBMITTED, Status.PARTS) or parent.provider_status not in RESENDABLE_STATUSES:
+    if not parent.is_callable_again:
         label = parent.get_provider_status_display() or "not finished"
         raise InvalidCampaign([Problem("taskName", f"{parent} can be called again once it has finished or "
                                                     f"was cancelled; on Laaffic it is {label.lower()}.")])

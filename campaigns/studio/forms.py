@@ -100,7 +100,8 @@ class ListImportUploadForm(StackedLayout, ImportUploadForm):
         self.fields["file"].widget.attrs["accept"] = ".csv,.txt,.tsv,text/csv,text/plain"
         self.fields["file"].help_text = (
             f"Exported from Excel or your CRM, up to {settings.CALLEE_IMPORT_MAX_MB} MB. One column holds the "
-            "phone numbers; other columns can become the texts of your SMS (text1 to text10).")
+            f"phone numbers; other columns can become the texts of your SMS ({rules.TEXT_FIELDS[0]} to "
+            f"{rules.TEXT_FIELDS[-1]}).")
 
 
 class ListImportOptionsForm(ImportOptionsForm):

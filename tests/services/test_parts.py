@@ -115,7 +115,7 @@ def test_a_part_name_another_campaign_uses_is_an_error_on_the_name():
     CampaignFactory(task_name="Winter (2/2)")
     campaign = big_campaign(LIMIT + 1, task_name="Winter")
     assert [p.field for p in campaign_problems(campaign)] == ["taskName"]
-    assert "“Winter (2/2)”" in campaign_problems(campaign)[0].message
+    assert "'Winter (2/2)'" in campaign_problems(campaign)[0].message  # the one message for a taken name
 
 
 # Exactly once, on PostgreSQL's row locks

@@ -46,7 +46,9 @@ def form_for(step, campaign, request, data=None, files=None, **kwargs):
 
 
 def suggested_task_name(callee_list) -> str:
-    return f"{callee_list.name[:44]} {timezone.localtime():%Y-%m-%d %H:%M}"
+    """The list's name and when, within the task-name limit (the name is shortened, never the date)."""
+    when = f" {timezone.localtime():%Y-%m-%d %H:%M}"
+    return callee_list.name[:rules.FIELDS["taskName"].max_length - len(when)] + when
 
 
 def page(request, campaign, step, form, status=200):
@@ -83,8 +85,7 @@ class CampaignNewView(StudioMixin, View):
         try:
             campaign = drafts.campaign_draft_create(user=request.user, **form.values())
         except IntegrityError:  # the name was taken between the check and the save
-            form.add_error("task_name", f"Another campaign took the task name {form.cleaned_data['task_name']!r} "
-                                        "just now; pick another.")
+            form.add_error("task_name", rules.task_name_taken_message(form.cleaned_data["task_name"]))
             return page(request, Campaign(), builder.AUDIENCE, form)
         messages.success(request, f"Draft “{campaign}” is saved; it is kept as you go through the steps.")
         return HttpResponseRedirect(step_url(campaign, builder.MESSAGE))

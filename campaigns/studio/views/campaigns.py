@@ -9,7 +9,6 @@ from django.views.generic import TemplateView, View
 
 from campaigns import rules
 from campaigns.charts import bar_chart
-from campaigns.laaffic.codes import RESENDABLE_STATUSES
 from campaigns.models import CallRecord, Campaign
 from campaigns.selectors.campaigns import campaign_calls_page, campaign_cancellable, campaign_progress
 from campaigns.selectors.overview import RELATED, campaigns_page, running_section
@@ -69,7 +68,7 @@ class CampaignDetailView(StudioMixin, TemplateView):
             "list_url": list_url(campaign.callee_list_id),
             "edit_url": edit_url(campaign),
             "can_cancel": launcher and campaign_cancellable(campaign),
-            "can_call_again": launcher and callable_again(campaign),
+            "can_call_again": launcher and campaign.is_callable_again,
             "launcher": launcher,
         }
         if campaign.is_split:
@@ -81,11 +80,6 @@ class CampaignDetailView(StudioMixin, TemplateView):
             if results["results"].total or results["results"].shared or campaign.is_final_on_laaffic:
                 context.update(results)
         return super().get_context_data(**context, **kwargs)
-
-
-def callable_again(campaign: Campaign) -> bool:
-    return (campaign.status in (Campaign.Status.SUBMITTED, Campaign.Status.PARTS)
-            and campaign.provider_status in RESENDABLE_STATUSES)
 
 
 def live_context(campaign: Campaign, problems=None) -> dict:
@@ -165,7 +159,7 @@ class CampaignCallAgainView(StudioMixin, View):
     def post(self, request, pk):
         parent = campaign_or_404(pk, *RELATED)
         form = StudioRecallForm(request.POST, plans=self.plans(parent), parent=parent)
-        made = form.call_again(parent, request.user) if callable_again(parent) and form.is_valid() else None
+        made = form.call_again(parent, request.user) if parent.is_callable_again and form.is_valid() else None
         if made:
             child, plan, result = made
             (messages.success if result.queued else messages.error)(
@@ -175,14 +169,14 @@ class CampaignCallAgainView(StudioMixin, View):
 
     @staticmethod
     def plans(parent):
-        return recall_plans(parent) if callable_again(parent) else {}
+        return recall_plans(parent) if parent.is_callable_again else {}
 
     @staticmethod
     def page(request, parent, form, status=200):
         plans = form.plans
         return render(request, "studio/campaigns/call_again.html", {
             "campaign": parent, "status": campaign_status(parent), "form": form,
-            "finished": callable_again(parent), "nobody_left": bool(plans) and all(p.refusal for p in plans.values()),
+            "finished": parent.is_callable_again, "nobody_left": bool(plans) and all(p.refusal for p in plans.values()),
         }, status=status)
 
 

@@ -16,8 +16,8 @@ from django_htmx.http import HttpResponseClientRedirect
 from campaigns import rules
 from campaigns.importers.callees import CsvRefused
 from campaigns.models import Callee, CalleeList, ImportJob
-from campaigns.selectors.lists import callee_counts, callee_lists_overview, callee_search
-from campaigns.services import bodies, imports
+from campaigns.selectors.lists import audience_counts, callee_counts, callee_lists_overview, callee_search
+from campaigns.services import imports
 from campaigns.services.spreadsheets import callee_list_export
 
 from ..access import StudioMixin
@@ -117,8 +117,7 @@ class ListDetailView(ListMixin, View):
             "callee_list": callee_list, "search": search, "query": query, "page": page,
             "columns": [(text, callee_list.text_label(text)) for text in texts],
             "rows": [(callee, [getattr(callee, text) for text in texts]) for callee in page.object_list],
-            "callee_count": callee_counts([pk]).get(pk, 0),
-            "suppressed_count": bodies.suppressed_count(pk),
+            **dict(zip(("callee_count", "suppressed_count"), audience_counts(pk))),
             "recent_imports": callee_list.imports.exclude(status=ImportJob.Status.UPLOADED)[:RECENT_IMPORTS],
         })
 
