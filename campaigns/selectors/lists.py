@@ -11,9 +11,9 @@ from django.db.models.functions import Coalesce
 from .. import rules
 from ..importers import phones
 from ..importers.callees import FileFormat
-from ..models import Callee, CalleeList, Campaign, ImportJob, SuppressedNumber
+from ..models import Callee, CalleeList, Campaign, ImportJob
 from ..services import imports
-from ..services.bodies import suppressed_count
+from ..services.bodies import kept_callees, suppressed_count
 
 _NUMBER_TYPED = re.compile(r"\+?[0-9][0-9\s\-.()]*")
 
@@ -105,5 +105,4 @@ def audience_counts(list_id) -> tuple[int, int]:
 
 def preview_callees(list_id, limit: int = 50) -> list[Callee]:
     """The first callees of a list that a campaign calls (do-not-call numbers left out), to preview an SMS for."""
-    return list(Callee.objects.filter(callee_list_id=list_id)
-                .exclude(number__in=SuppressedNumber.objects.values("number")).order_by("id")[:limit])
+    return list(kept_callees(list_id).order_by("id")[:limit])

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from .. import rules
 from ..laaffic.codes import FINAL_STATUSES, Code, ProviderStatus
-from ..models import Callee, CalleeList, Campaign, SuppressedNumber
+from ..models import Callee, CalleeList, Campaign
+from . import bodies
 
 Status = Campaign.Status
 # What a part copies from the campaign it is part of: every setting but its name and list.
@@ -55,7 +56,7 @@ def parts_create(campaign: Campaign, *, user=None) -> list[int]:
     from .campaigns import free_name  # campaigns.py calls this module
 
     limit = rules.FIELDS["numberInfoList"].max_length
-    ids = list(_callable(campaign.callee_list_id).order_by("id").values_list("id", flat=True))
+    ids = list(bodies.kept_callees(campaign.callee_list_id).order_by("id").values_list("id", flat=True))
     names = part_names(campaign, len(ids))
     values = {f.attname: getattr(campaign, f.attname) for f in Campaign._meta.concrete_fields if f.name in PART_COPIES}
     created = []
@@ -73,16 +74,10 @@ def parts_create(campaign: Campaign, *, user=None) -> list[int]:
     return created
 
 
-def _callable(callee_list_id):
-    """The callees a launch calls: the list without its do-not-call numbers (as bodies.callee_entries)."""
-    return Callee.objects.filter(callee_list_id=callee_list_id).exclude(
-        number__in=SuppressedNumber.objects.values("number"))
-
-
 def _copy_callees(from_list: int, to_list: int, first_id: int, last_id: int) -> None:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(name) for name in ("number", *rules.TEXT_FIELDS))
-    source = _callable(from_list).filter(id__gte=first_id, id__lte=last_id).order_by("id").values_list(
+    source = bodies.kept_callees(from_list).filter(id__gte=first_id, id__lte=last_id).order_by("id").values_list(
         "number", *rules.TEXT_FIELDS)
     select, params = source.query.sql_with_params()
     with connection.cursor() as cursor:

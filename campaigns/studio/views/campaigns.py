@@ -93,7 +93,7 @@ def results_context(campaign: Campaign, request) -> dict:
     results = campaign_results(campaign)
     outcome = request.GET.get("outcome", "")
     outcome = outcome if outcome in CallRecord.Outcome.values else ""
-    texts = [(field, campaign.callee_list.text_label(field)) for field in ("text1", "text2", "text3")]
+    texts = [(field, campaign.callee_list.text_label(field)) for field in rules.TEXT_FIELDS[:3]]
     counted = answer_rate(campaign)  # Laaffic's own count, which the status sentence gives
     differs = (counted is not None and results.answer_rate is not None
                and round(counted) != round(results.answer_rate))
